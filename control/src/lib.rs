@@ -1,2 +1,7 @@
 //! The vtep process: CLI, configuration, EAL and port bring-up, the
 //! control thread, show commands and the control socket.
+
+pub mod app;
+pub mod cli;
+pub mod ctl;
+pub mod stats;

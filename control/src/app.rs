@@ -1,0 +1,498 @@
+//! Process bring-up and the control thread: EAL, mempool, ports, worker
+//! launch, the control loop on the main lcore, and an orderly shutdown
+//! that proves every mbuf came back.
+
+use crate::cli::{self, ForwardMode, Opts};
+use crate::ctl::{self, Command, Reply};
+use crate::stats::{self, PortView, Snapshot};
+use dataplane::dpdk::{Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
+use dataplane::worker::{self, Control, InjectRing, Mode, PortStats, Stream, TxOnly, Worker};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+static SIGNALLED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    SIGNALLED.store(true, Ordering::Relaxed);
+}
+
+/// How the control thread sends on a port without touching a worker's TX
+/// queue: a queue of its own, or the owning worker's inject ring.
+pub enum CtlTx {
+    Queue(u16),
+    Ring(Arc<InjectRing>),
+}
+
+/// One port as brought up.
+pub struct PortInfo {
+    pub port: Port,
+    pub name: String,
+    pub driver: String,
+    pub mac: [u8; 6],
+    pub state: PortState,
+    pub rxq: u16,
+    pub txq: u16,
+    pub ctl_tx: CtlTx,
+}
+
+/// Everything the control thread owns.
+pub struct App {
+    pub opts: Opts,
+    pub eal_args: Vec<String>,
+    pub ports: Vec<PortInfo>,
+    pub pool: Arc<Mempool>,
+    pub stats: Arc<Vec<PortStats>>,
+    pub ctl: Arc<Control>,
+    pub workers: Vec<(u32, Vec<Stream>)>,
+    pub socket: PathBuf,
+    pub quit: bool,
+    /// Baseline for `show port stats` rates.
+    pub show_snap: Snapshot,
+}
+
+/// Entry point for `vtep [EAL] -- [opts]`. Returns the exit code.
+pub fn main(argv: Vec<String>) -> i32 {
+    let (eal_args, own) = cli::split_args(&argv);
+    if eal_args.iter().skip(1).any(|a| a == "-h" || a == "--help") {
+        use clap::CommandFactory;
+        let _ = Opts::command().print_long_help();
+        return 0;
+    }
+    let opts = match <Opts as clap::Parser>::try_parse_from(&own) {
+        Ok(o) => o,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return 0;
+            }
+            let msg = e.to_string();
+            eprintln!(
+                "vtep: {}",
+                msg.lines()
+                    .next()
+                    .unwrap_or("bad arguments")
+                    .trim_start_matches("error: ")
+            );
+            return 2;
+        }
+    };
+    match run(opts, eal_args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vtep: {e}");
+            1
+        }
+    }
+}
+
+fn run(opts: Opts, eal_args: Vec<String>) -> Result<i32, String> {
+    opts.check()?;
+    let data_room = opts.data_room(HEADROOM)?;
+    let socket = opts
+        .ctl_socket
+        .clone()
+        .unwrap_or_else(|| cli::default_socket(&eal_args));
+    let listener = ctl::Server::bind(&socket)?;
+
+    let eal = Eal::init(&eal_args)?;
+    let result = bring_up_and_serve(&eal, opts, eal_args, data_room, listener);
+    drop(eal);
+    result
+}
+
+fn bring_up_and_serve(
+    eal: &Eal,
+    opts: Opts,
+    eal_args: Vec<String>,
+    data_room: u16,
+    listener: ctl::Server,
+) -> Result<i32, String> {
+    let ports = Port::all();
+    if ports.is_empty() {
+        return Err("no DPDK ports: add --vdev devices or bind a NIC to vfio-pci (-a PCI)".into());
+    }
+    let lcores = eal.worker_lcores();
+    if opts.nb_cores > lcores.len() {
+        return Err(format!(
+            "--nb-cores {} needs {} worker lcores but the EAL core list gives {} besides the main lcore: widen -l",
+            opts.nb_cores,
+            opts.nb_cores,
+            lcores.len()
+        ));
+    }
+    let nb_ports = ports.len() as u16;
+    let mode = match opts.forward_mode {
+        ForwardMode::Io => Mode::Io,
+        ForwardMode::Mac => Mode::Mac,
+        ForwardMode::Rxonly => Mode::RxOnly,
+        ForwardMode::Txonly => Mode::TxOnly,
+    };
+
+    // Streams, and how many TX queues the workers need on each port.
+    let (streams, worker_txq): (Vec<Stream>, u16) = match mode {
+        Mode::TxOnly => {
+            let mut v = Vec::new();
+            for p in 0..nb_ports {
+                for q in 0..opts.txq {
+                    v.push(Stream {
+                        rx_port: p,
+                        rx_queue: 0,
+                        tx_port: p,
+                        tx_queue: q,
+                    });
+                }
+            }
+            (v, opts.txq)
+        }
+        // Each RX queue's frames leave on the same queue index of the peer.
+        _ => (
+            worker::io_streams(nb_ports, opts.rxq),
+            opts.txq.max(opts.rxq),
+        ),
+    };
+    let nb_workers = opts.nb_cores.min(streams.len());
+    let per_worker = worker::spread(&streams, nb_workers);
+
+    let infos = ports
+        .iter()
+        .map(|p| p.info())
+        .collect::<Result<Vec<_>, _>>()?;
+    let rxq = if mode == Mode::TxOnly { 1 } else { opts.rxq };
+
+    // Pool: every descriptor of every ring, plus bursts and caches in flight.
+    const CACHE: u32 = 256;
+    let per_port = rxq as u32 * opts.rxd as u32 + (worker_txq as u32 + 1) * opts.txd as u32;
+    let auto = nb_ports as u32 * per_port
+        + (nb_workers as u32 + 1) * (CACHE + 2 * opts.burst as u32)
+        + 4096;
+    let nb_mbufs = opts.total_num_mbufs.unwrap_or(auto);
+    let socket_id = ports[0].socket();
+    let pool = Arc::new(Mempool::new(
+        "vtep_pool",
+        nb_mbufs,
+        CACHE,
+        data_room,
+        socket_id,
+    )?);
+
+    let mut infos_out = Vec::new();
+    for (port, info) in ports.iter().zip(&infos) {
+        // A spare TX queue for the control thread when the device has one.
+        let own_q = info.max_tx_queues > worker_txq;
+        let txq = worker_txq + own_q as u16;
+        let setup = PortSetup {
+            rxq,
+            txq,
+            rxd: opts.rxd,
+            txd: opts.txd,
+            max_pkt_len: opts.max_pkt_len,
+            scatter: opts.enable_scatter,
+        };
+        let state = port.setup(info, &setup, &pool)?;
+        if opts.rxq > 1 && !state.rss {
+            eprintln!("vtep: warning: {port}: {} RX queues but the device offers no RSS over IP/UDP: queue 0 gets everything", opts.rxq);
+        }
+        let ctl_tx = if own_q {
+            CtlTx::Queue(worker_txq)
+        } else {
+            CtlTx::Ring(Arc::new(InjectRing::new(256)))
+        };
+        infos_out.push(PortInfo {
+            port: *port,
+            name: port.name(),
+            driver: info.driver.clone(),
+            mac: port.mac(),
+            state,
+            rxq,
+            txq,
+            ctl_tx,
+        });
+    }
+
+    let stats = Arc::new(
+        infos_out
+            .iter()
+            .map(|p| PortStats::new(p.rxq, p.txq))
+            .collect::<Vec<_>>(),
+    );
+    let ctl = Arc::new(Control::default());
+    let port_macs: Vec<[u8; 6]> = infos_out.iter().map(|p| p.mac).collect();
+    let max_frame = opts.max_pkt_len - 4; // DPDK counts the FCS, frames in memory do not
+    let txonly = (mode == Mode::TxOnly).then(|| {
+        let hdr = worker::txonly_header([0x02, 0, 0, 0, 0, 0], opts.txpkts);
+        (
+            TxOnly {
+                len: opts.txpkts,
+                header: hdr,
+            },
+            pool.clone(),
+        )
+    });
+
+    // Who owns TX queue 0 of each port: that worker drains the port's
+    // inject ring (devices without a spare queue for the control thread).
+    let mut inject: Vec<Vec<(u16, u16, Arc<InjectRing>)>> = vec![Vec::new(); nb_workers];
+    for (pid, p) in infos_out.iter().enumerate() {
+        if let CtlTx::Ring(r) = &p.ctl_tx {
+            let owner = per_worker
+                .iter()
+                .position(|ss| {
+                    ss.iter()
+                        .any(|s| s.tx_port as usize == pid && s.tx_queue == 0)
+                })
+                .or_else(|| (mode == Mode::RxOnly).then_some(0))
+                .unwrap_or(0);
+            inject[owner].push((pid as u16, 0, r.clone()));
+        }
+    }
+
+    println!(
+        "vtep {}: {} ({}), {} port(s), {} worker(s), {} forwarding, {} mbufs of {} bytes",
+        env!("CARGO_PKG_VERSION"),
+        Eal::version(),
+        eal_args[1..].join(" "),
+        nb_ports,
+        nb_workers,
+        mode.name(),
+        nb_mbufs,
+        data_room
+    );
+    for p in &infos_out {
+        let (up, speed) = p.port.link();
+        println!(
+            "  port {} {} ({}) mac {} mtu {} rxq {} txq {}{}{} link {}{}",
+            p.port.0,
+            p.name,
+            p.driver,
+            stats::mac_str(&p.mac),
+            p.state.mtu,
+            p.rxq,
+            p.txq,
+            if p.state.rss { " rss" } else { "" },
+            match p.ctl_tx {
+                CtlTx::Queue(q) => format!(" (control txq {q})"),
+                CtlTx::Ring(_) => " (control via worker ring)".into(),
+            },
+            if up { "up" } else { "down" },
+            if up && speed > 0 {
+                format!(" {speed} Mb/s")
+            } else {
+                String::new()
+            },
+        );
+    }
+
+    let mut workers_launched = Vec::new();
+    for (w, streams) in per_worker.into_iter().enumerate() {
+        let lcore = lcores[w];
+        let desc: Vec<String> = streams
+            .iter()
+            .map(|s| format!("{}/{}->{}/{}", s.rx_port, s.rx_queue, s.tx_port, s.tx_queue))
+            .collect();
+        println!(
+            "  worker {w} on lcore {lcore}: rx/queue->tx/queue {}",
+            desc.join(" ")
+        );
+        let wk = Worker {
+            id: w,
+            mode,
+            burst: opts.burst as usize,
+            max_frame,
+            scatter: opts.enable_scatter,
+            streams: streams.clone(),
+            port_macs: port_macs.clone(),
+            stats: stats.clone(),
+            ctl: ctl.clone(),
+            inject: std::mem::take(&mut inject[w]),
+            txonly: txonly.clone(),
+        };
+        if let Err(e) = eal.launch(lcore, move || wk.run()) {
+            ctl.running.store(false, Ordering::Relaxed);
+            for (l, _) in &workers_launched {
+                eal.wait_lcore(*l);
+            }
+            return Err(e);
+        }
+        workers_launched.push((lcore, streams));
+    }
+
+    // SAFETY: installing async-signal-safe handlers that only store an atomic.
+    unsafe {
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    }
+
+    let mut app = App {
+        show_snap: Snapshot::take(&infos_out, &stats),
+        opts,
+        eal_args,
+        ports: infos_out,
+        pool,
+        stats,
+        ctl,
+        workers: workers_launched,
+        socket: listener.path().to_path_buf(),
+        quit: false,
+    };
+    println!("vtep: forwarding; control socket {}", app.socket.display());
+    let prompt = app.opts.interactive.then(ctl::spawn_prompt);
+    let code = app.control_loop(&listener, prompt.as_ref());
+    let code2 = app.shutdown(eal);
+    drop(listener);
+    Ok(code.max(code2))
+}
+
+impl App {
+    /// The main lcore's loop: commands, periodic stats, signals.
+    fn control_loop(&mut self, listener: &ctl::Server, prompt: Option<&ctl::Prompt>) -> i32 {
+        let period = self.opts.stats_period.map(Duration::from_secs);
+        let mut next_stats = period.map(|p| Instant::now() + p);
+        let mut period_snap = Snapshot::take(&self.ports, &self.stats);
+        while !self.quit {
+            if SIGNALLED.load(Ordering::Relaxed) {
+                println!("\nvtep: signal received, stopping");
+                break;
+            }
+            listener.serve(|line| self.execute(line));
+            if let Some(p) = prompt {
+                p.serve(|line| self.execute(line));
+            }
+            if let (Some(p), Some(t)) = (period, next_stats) {
+                if Instant::now() >= t {
+                    let now = Snapshot::take(&self.ports, &self.stats);
+                    print!("{}", stats::port_blocks(&self.ports, &period_snap, &now));
+                    period_snap = now;
+                    next_stats = Some(t + p);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        0
+    }
+
+    /// Runs one command line from the prompt or the socket.
+    pub fn execute(&mut self, line: &str) -> Reply {
+        let cmd = match ctl::parse(line) {
+            Ok(c) => c,
+            Err(e) => return Reply::error(e),
+        };
+        match cmd {
+            Command::Empty => Reply::text(String::new()),
+            Command::Help => Reply::text(ctl::HELP.to_string()),
+            Command::Start => {
+                self.ctl.forwarding.store(true, Ordering::Relaxed);
+                Reply::text("forwarding started".into())
+            }
+            Command::Stop => {
+                self.ctl.forwarding.store(false, Ordering::Relaxed);
+                Reply::text("forwarding stopped".into())
+            }
+            Command::Quit => {
+                self.quit = true;
+                Reply::text("bye".into())
+            }
+            Command::ShowPortStats { json } => {
+                let now = Snapshot::take(&self.ports, &self.stats);
+                let r = if json {
+                    Reply::json(stats::port_json(
+                        &self.ports,
+                        &self.show_snap,
+                        &now,
+                        &self.stats,
+                    ))
+                } else {
+                    Reply::text(stats::port_blocks(&self.ports, &self.show_snap, &now))
+                };
+                self.show_snap = now;
+                r
+            }
+            Command::ClearPortStats => {
+                for p in &self.ports {
+                    p.port.stats_reset();
+                }
+                for ps in self.stats.iter() {
+                    for q in &ps.rxq {
+                        q.packets.set(0);
+                        q.bytes.set(0);
+                        q.oversize.set(0);
+                    }
+                    for q in &ps.txq {
+                        q.packets.set(0);
+                        q.bytes.set(0);
+                        q.dropped.set(0);
+                    }
+                }
+                self.show_snap = Snapshot::take(&self.ports, &self.stats);
+                Reply::text("port statistics cleared".into())
+            }
+            Command::ShowConfig { json } => {
+                let v = self.config_json();
+                if json {
+                    Reply::json(v)
+                } else {
+                    Reply::text(stats::config_text(&v))
+                }
+            }
+        }
+    }
+
+    fn config_json(&self) -> serde_json::Value {
+        let o = &self.opts;
+        serde_json::json!({
+            "eal": self.eal_args[1..].to_vec(),
+            "forward-mode": format!("{:?}", o.forward_mode).to_lowercase(),
+            "forwarding": self.ctl.forwarding.load(Ordering::Relaxed),
+            "nb-cores": self.workers.len(),
+            "rxq": o.rxq, "txq": o.txq, "rxd": o.rxd, "txd": o.txd,
+            "burst": o.burst,
+            "max-pkt-len": o.max_pkt_len,
+            "mbuf-size": o.data_room(HEADROOM).unwrap_or(0),
+            "total-num-mbufs": self.pool.size(),
+            "enable-scatter": o.enable_scatter,
+            "txpkts": o.txpkts,
+            "ctl-socket": self.socket.display().to_string(),
+            "config": o.config.as_ref().map(|p| p.display().to_string()),
+            "ports": self.ports.iter().map(PortView::from).collect::<Vec<_>>(),
+            "workers": self.workers.iter().enumerate().map(|(i, (lcore, ss))| serde_json::json!({
+                "worker": i, "lcore": lcore,
+                "streams": ss.iter().map(|s| serde_json::json!({"rx-port": s.rx_port, "rx-queue": s.rx_queue, "tx-port": s.tx_port, "tx-queue": s.tx_queue})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Stops workers, prints final stats, closes ports, checks the pool.
+    fn shutdown(&mut self, eal: &Eal) -> i32 {
+        self.ctl.running.store(false, Ordering::Relaxed);
+        for (lcore, _) in &self.workers {
+            eal.wait_lcore(*lcore);
+        }
+        let zero = Snapshot::default();
+        let now = Snapshot::take(&self.ports, &self.stats);
+        println!("vtep: final statistics");
+        print!("{}", stats::port_blocks(&self.ports, &zero, &now));
+        for p in &self.ports {
+            if let CtlTx::Ring(r) = &p.ctl_tx {
+                while let Some(m) = r.pop() {
+                    drop::<Mbuf>(m);
+                }
+            }
+            p.port.stop();
+        }
+        for p in &self.ports {
+            p.port.close();
+        }
+        let in_use = self.pool.in_use();
+        if in_use != 0 {
+            eprintln!(
+                "vtep: error: mbuf leak: {in_use} of {} mbufs are still in use after shutdown",
+                self.pool.size()
+            );
+            return 3;
+        }
+        println!("vtep: all {} mbufs back in the pool; bye", self.pool.size());
+        0
+    }
+}

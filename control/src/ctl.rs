@@ -1,0 +1,332 @@
+//! Operator commands: one parser for the `vtep>` prompt and the control
+//! socket, the socket server (unix, mode 0600, polled by the control
+//! thread) and the `vtep ctl` client.
+
+use crossbeam::channel::{self, Receiver, Sender};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const HELP: &str = "\
+commands (add --json to any show command):
+  start                      start forwarding
+  stop                       stop forwarding (ports stay up)
+  show port stats all        per-port counters and rates since the last show
+  clear port stats all       zero the port counters
+  show config                effective options, ports and workers
+  help                       this list
+  quit                       stop workers, print final stats, exit";
+
+const EXPECTED: &str =
+    "start, stop, show port stats all, clear port stats all, show config, help, quit";
+
+/// A parsed operator command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Empty,
+    Help,
+    Start,
+    Stop,
+    Quit,
+    ShowPortStats { json: bool },
+    ClearPortStats,
+    ShowConfig { json: bool },
+}
+
+/// Parses one command line. Errors are one line: what is wrong and what
+/// was expected.
+pub fn parse(line: &str) -> Result<Command, String> {
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    let json = words.contains(&"--json");
+    words.retain(|w| *w != "--json");
+    let cmd =
+        match words.as_slice() {
+            [] => Command::Empty,
+            ["help"] | ["?"] => Command::Help,
+            ["start"] => Command::Start,
+            ["stop"] => Command::Stop,
+            ["quit"] | ["exit"] => Command::Quit,
+            ["show", "port", "stats", "all"] => Command::ShowPortStats { json },
+            ["clear", "port", "stats", "all"] => Command::ClearPortStats,
+            ["show", "config"] => Command::ShowConfig { json },
+            ["show", "port", "stats"] | ["show", "port"] => {
+                return Err(format!(
+                    "incomplete command \"{}\": expected \"show port stats all\"",
+                    words.join(" ")
+                ))
+            }
+            ["clear", "port", "stats"] | ["clear", "port"] | ["clear"] => {
+                return Err(format!(
+                    "incomplete command \"{}\": expected \"clear port stats all\"",
+                    words.join(" ")
+                ))
+            }
+            ["show"] => return Err(
+                "incomplete command \"show\": expected \"show port stats all\" or \"show config\""
+                    .into(),
+            ),
+            _ => {
+                return Err(format!(
+                    "unknown command \"{}\": expected one of: {EXPECTED}",
+                    words.join(" ")
+                ))
+            }
+        };
+    if json
+        && !matches!(
+            cmd,
+            Command::ShowPortStats { .. } | Command::ShowConfig { .. }
+        )
+    {
+        return Err(format!(
+            "--json applies to show commands only, not \"{}\"",
+            words.join(" ")
+        ));
+    }
+    Ok(cmd)
+}
+
+/// A command's answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Reply {
+    pub fn text(text: String) -> Reply {
+        Reply { text, error: false }
+    }
+    pub fn json(v: Value) -> Reply {
+        Reply {
+            text: serde_json::to_string_pretty(&v).unwrap_or_default(),
+            error: false,
+        }
+    }
+    pub fn error(msg: String) -> Reply {
+        Reply {
+            text: format!("error: {msg}"),
+            error: true,
+        }
+    }
+}
+
+/// The control socket, accepted from by the control thread between its
+/// other duties; it never blocks for long.
+pub struct Server {
+    listener: UnixListener,
+    path: PathBuf,
+}
+
+impl Server {
+    pub fn bind(path: &Path) -> Result<Server, String> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("control socket directory {}: {e}", dir.display()))?;
+            }
+        }
+        if path.exists() {
+            if UnixStream::connect(path).is_ok() {
+                return Err(format!(
+                    "control socket {} is in use by another vtep: stop it or pick another --ctl-socket",
+                    path.display()
+                ));
+            }
+            let _ = std::fs::remove_file(path);
+        }
+        let listener = UnixListener::bind(path)
+            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
+        Ok(Server {
+            listener,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Answers the clients waiting now (a few per call).
+    pub fn serve(&self, mut exec: impl FnMut(&str) -> Reply) {
+        for _ in 0..8 {
+            let Ok((stream, _)) = self.listener.accept() else {
+                return;
+            };
+            let _ = stream.set_nonblocking(false);
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
+            let mut line = String::new();
+            let mut r = BufReader::new((&stream).take(4096));
+            if r.read_line(&mut line).is_err() {
+                continue;
+            }
+            let reply = exec(line.trim());
+            let mut w = &stream;
+            let _ = w.write_all(reply.text.as_bytes());
+            if !reply.text.ends_with('\n') {
+                let _ = w.write_all(b"\n");
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The interactive prompt: a line-editor thread that hands each line to
+/// the control thread and prints the answer.
+pub struct Prompt {
+    rx: Receiver<(String, Sender<Reply>)>,
+}
+
+pub fn spawn_prompt() -> Prompt {
+    let (tx, rx) = channel::bounded::<(String, Sender<Reply>)>(1);
+    // The prompt shares the main lcore's core, away from the workers.
+    let cores = core_affinity::get_core_ids().unwrap_or_default();
+    std::thread::spawn(move || {
+        if let Some(c) = cores.first() {
+            core_affinity::set_for_current(*c);
+        }
+        let mut ed = match rustyline::DefaultEditor::new() {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("vtep: no prompt: {e}");
+                return;
+            }
+        };
+        loop {
+            let line = match ed.readline("vtep> ") {
+                Ok(l) => l,
+                Err(_) => "quit".to_string(), // EOF or ^C at the prompt
+            };
+            let _ = ed.add_history_entry(line.as_str());
+            let (rtx, rrx) = channel::bounded(1);
+            if tx.send((line.clone(), rtx)).is_err() {
+                return;
+            }
+            match rrx.recv() {
+                Ok(r) if !r.text.is_empty() => println!("{}", r.text.trim_end()),
+                Ok(_) => {}
+                Err(_) => return,
+            }
+            if matches!(parse(&line), Ok(Command::Quit)) {
+                return;
+            }
+        }
+    });
+    Prompt { rx }
+}
+
+impl Prompt {
+    pub fn serve(&self, mut exec: impl FnMut(&str) -> Reply) {
+        while let Ok((line, reply)) = self.rx.try_recv() {
+            let _ = reply.send(exec(&line));
+        }
+    }
+}
+
+/// `vtep ctl [--socket PATH] <command> [--json]`: exit code 0, or 1 when
+/// the command failed or no vtep answered.
+pub fn client(args: &[String]) -> i32 {
+    let mut socket = PathBuf::from("/run/vtep/vtep.sock");
+    let mut words = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--socket" {
+            match it.next() {
+                Some(p) => socket = PathBuf::from(p),
+                None => {
+                    eprintln!("vtep ctl: --socket needs a path");
+                    return 2;
+                }
+            }
+        } else if let Some(p) = a.strip_prefix("--socket=") {
+            socket = PathBuf::from(p);
+        } else if a == "-h" || a == "--help" {
+            println!("usage: vtep ctl [--socket PATH] <command> [--json]\n{HELP}");
+            return 0;
+        } else {
+            words.push(a.as_str());
+        }
+    }
+    if words.is_empty() {
+        eprintln!("vtep ctl: no command given: expected one of: {EXPECTED}");
+        return 2;
+    }
+    let mut s = match UnixStream::connect(&socket) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("vtep ctl: cannot reach vtep at {}: {e}", socket.display());
+            return 1;
+        }
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+    if let Err(e) = s.write_all(format!("{}\n", words.join(" ")).as_bytes()) {
+        eprintln!("vtep ctl: {e}");
+        return 1;
+    }
+    let mut out = String::new();
+    if let Err(e) = s.read_to_string(&mut out) {
+        eprintln!("vtep ctl: no answer from {}: {e}", socket.display());
+        return 1;
+    }
+    if out.starts_with("error:") {
+        eprint!("{out}");
+        1
+    } else {
+        print!("{out}");
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(
+            parse("show port stats all").unwrap(),
+            Command::ShowPortStats { json: false }
+        );
+        assert_eq!(
+            parse(" show  port stats all --json").unwrap(),
+            Command::ShowPortStats { json: true }
+        );
+        assert_eq!(
+            parse("show config --json").unwrap(),
+            Command::ShowConfig { json: true }
+        );
+        assert_eq!(
+            parse("clear port stats all").unwrap(),
+            Command::ClearPortStats
+        );
+        assert_eq!(parse("").unwrap(), Command::Empty);
+        assert_eq!(parse("quit").unwrap(), Command::Quit);
+    }
+
+    #[test]
+    fn bad_commands_are_one_line() {
+        for (line, want) in [
+            ("show port stats", "incomplete command \"show port stats\": expected \"show port stats all\""),
+            ("frobnicate", "unknown command \"frobnicate\": expected one of: start, stop, show port stats all, clear port stats all, show config, help, quit"),
+            ("start --json", "--json applies to show commands only, not \"start\""),
+        ] {
+            let e = parse(line).unwrap_err();
+            assert_eq!(e, want);
+            assert!(!e.contains('\n'));
+        }
+    }
+}

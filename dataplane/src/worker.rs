@@ -1,0 +1,401 @@
+//! The poll-mode worker loop: one per worker lcore, in the shape of DPDK's
+//! l2fwd: burst RX from each owned queue, handle every frame, burst TX,
+//! free what the device refused. No lock, allocation, syscall or log line
+//! inside the loop; counters are single-writer.
+
+use crate::dpdk::{self, Mbuf, Mempool, MAX_BURST};
+use crate::Counter;
+use crossbeam::queue::ArrayQueue;
+use crossbeam::utils::CachePadded;
+use dpdk_sys::rte_mbuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Forwarding modes, with testpmd's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Port pairs 0↔1, 2↔3, … untouched.
+    Io,
+    /// As io, with the source MAC set to the TX port's MAC.
+    Mac,
+    /// Receive and free.
+    RxOnly,
+    /// Generate IPv4/UDP frames.
+    TxOnly,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Io => "io",
+            Mode::Mac => "mac",
+            Mode::RxOnly => "rxonly",
+            Mode::TxOnly => "txonly",
+        }
+    }
+}
+
+/// One RX queue polled by a worker and where its frames go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stream {
+    pub rx_port: u16,
+    pub rx_queue: u16,
+    pub tx_port: u16,
+    pub tx_queue: u16,
+}
+
+/// Counters of one RX queue (written by its owning worker only).
+#[derive(Default, Debug)]
+pub struct RxqStats {
+    pub packets: Counter,
+    pub bytes: Counter,
+    /// Frames longer than --max-pkt-len (or chained without --enable-scatter), dropped.
+    pub oversize: Counter,
+}
+
+/// Counters of one TX queue (written by its owning worker only).
+#[derive(Default, Debug)]
+pub struct TxqStats {
+    pub packets: Counter,
+    pub bytes: Counter,
+    /// Frames the device refused (ring full) and we freed.
+    pub dropped: Counter,
+}
+
+/// Per-port software counters, one cache line per queue so workers never
+/// share a line.
+#[derive(Debug)]
+pub struct PortStats {
+    pub rxq: Vec<CachePadded<RxqStats>>,
+    pub txq: Vec<CachePadded<TxqStats>>,
+}
+
+impl PortStats {
+    pub fn new(rxq: u16, txq: u16) -> Self {
+        PortStats {
+            rxq: (0..rxq)
+                .map(|_| CachePadded::new(RxqStats::default()))
+                .collect(),
+            txq: (0..txq)
+                .map(|_| CachePadded::new(TxqStats::default()))
+                .collect(),
+        }
+    }
+}
+
+/// Flags the control thread flips; workers read them once per loop.
+#[derive(Debug)]
+pub struct Control {
+    /// False: leave the loop and drain.
+    pub running: AtomicBool,
+    /// False: poll nothing (testpmd's `stop`), still serve inject rings.
+    pub forwarding: AtomicBool,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control {
+            running: AtomicBool::new(true),
+            forwarding: AtomicBool::new(true),
+        }
+    }
+}
+
+/// Frames the control thread hands to the worker owning a port's TX queue
+/// (devices with no spare TX queue for the control thread).
+pub type InjectRing = ArrayQueue<Mbuf>;
+
+/// The txonly generator's frame.
+#[derive(Clone, Debug)]
+pub struct TxOnly {
+    /// Whole frame length (no FCS), like testpmd's --txpkts.
+    pub len: u16,
+    /// The frame's first bytes (Ethernet + IPv4 + UDP).
+    pub header: Vec<u8>,
+}
+
+/// Everything one worker needs, moved into its lcore.
+pub struct Worker {
+    pub id: usize,
+    pub mode: Mode,
+    pub burst: usize,
+    /// Longest frame accepted (no FCS); longer ones are dropped and counted.
+    pub max_frame: u32,
+    /// Multi-segment frames are expected (--enable-scatter).
+    pub scatter: bool,
+    pub streams: Vec<Stream>,
+    /// MAC of every port, indexed by port id (mac mode).
+    pub port_macs: Vec<[u8; 6]>,
+    pub stats: Arc<Vec<PortStats>>,
+    pub ctl: Arc<Control>,
+    /// (port, TX queue this worker owns on it, ring) for control frames.
+    pub inject: Vec<(u16, u16, Arc<InjectRing>)>,
+    pub txonly: Option<(TxOnly, Arc<Mempool>)>,
+}
+
+/// Byte offsets the txonly generator varies per frame.
+const TXONLY_SRC_MAC_LO: usize = 10;
+const TXONLY_UDP_SPORT: usize = 14 + 20;
+
+impl Worker {
+    /// The loop. Returns 0 when told to stop.
+    pub fn run(self) -> i32 {
+        let mut pkts: [*mut rte_mbuf; MAX_BURST] = [std::ptr::null_mut(); MAX_BURST];
+        let burst = self.burst.clamp(1, MAX_BURST);
+        let mut seq: u32 = (self.id as u32) << 24;
+        while self.ctl.running.load(Ordering::Relaxed) {
+            for (port, queue, ring) in &self.inject {
+                if !ring.is_empty() {
+                    self.drain_inject(*port, *queue, ring, &mut pkts);
+                }
+            }
+            if !self.ctl.forwarding.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+                continue;
+            }
+            for s in &self.streams {
+                match self.mode {
+                    Mode::TxOnly => self.txonly_burst(s, &mut pkts[..burst], &mut seq),
+                    _ => self.forward_burst(s, &mut pkts[..burst]),
+                }
+            }
+        }
+        // Drain: hand back whatever control frames are still queued.
+        for (_, _, ring) in &self.inject {
+            while ring.pop().is_some() {}
+        }
+        0
+    }
+
+    #[inline(always)]
+    fn forward_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf]) {
+        let got = dpdk::rx_burst(s.rx_port, s.rx_queue, pkts);
+        if got == 0 {
+            return;
+        }
+        let rxs = &self.stats[s.rx_port as usize].rxq[s.rx_queue as usize];
+        let (mut rx_bytes, mut bytes, mut n) = (0u64, 0u64, 0usize);
+        for i in 0..got {
+            let p = pkts[i];
+            // SAFETY: p came from rx_burst and is a valid mbuf.
+            let (len, segs) = unsafe { ((*p).pkt_len, (*p).nb_segs) };
+            rx_bytes += len as u64;
+            if len > self.max_frame || (segs > 1 && !self.scatter) {
+                // SAFETY: p is ours and not used again.
+                drop(unsafe { Mbuf::from_raw(p) });
+                rxs.oversize.inc();
+                continue;
+            }
+            bytes += len as u64;
+            pkts[n] = p;
+            n += 1;
+        }
+        rxs.packets.add(got as u64);
+        rxs.bytes.add(rx_bytes);
+        if n == 0 {
+            return;
+        }
+        match self.mode {
+            Mode::RxOnly => {
+                dpdk::free_bulk(&mut pkts[..n]);
+                return;
+            }
+            Mode::Mac => {
+                let mac = self.port_macs[s.tx_port as usize];
+                for &p in &pkts[..n] {
+                    // SAFETY: p is a valid mbuf we own; the source MAC is
+                    // bytes 6..12 of the first segment (checked length).
+                    unsafe {
+                        let m = &*p;
+                        if m.data_len >= 12 {
+                            let d = (m.buf_addr as *mut u8).add(m.data_off as usize + 6);
+                            std::ptr::copy_nonoverlapping(mac.as_ptr(), d, 6);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.send(s.tx_port, s.tx_queue, &mut pkts[..n], bytes);
+    }
+
+    /// TX burst with accounting; frees and counts what the device refused.
+    #[inline(always)]
+    fn send(&self, port: u16, queue: u16, pkts: &mut [*mut rte_mbuf], bytes: u64) {
+        let sent = dpdk::tx_burst(port, queue, pkts);
+        let txs = &self.stats[port as usize].txq[queue as usize];
+        let n = pkts.len();
+        if sent < n {
+            let mut unsent_bytes = 0u64;
+            for &p in &pkts[sent..n] {
+                // SAFETY: still ours: the device did not take it.
+                unsent_bytes += unsafe { (*p).pkt_len } as u64;
+            }
+            dpdk::free_bulk(&mut pkts[sent..n]);
+            txs.dropped.add((n - sent) as u64);
+            txs.packets.add(sent as u64);
+            txs.bytes.add(bytes - unsent_bytes);
+        } else {
+            txs.packets.add(n as u64);
+            txs.bytes.add(bytes);
+        }
+    }
+
+    fn drain_inject(
+        &self,
+        port: u16,
+        queue: u16,
+        ring: &InjectRing,
+        pkts: &mut [*mut rte_mbuf; MAX_BURST],
+    ) {
+        let mut n = 0;
+        let mut bytes = 0u64;
+        while n < 32 {
+            match ring.pop() {
+                Some(m) => {
+                    bytes += crate::Packet::pkt_len(&m) as u64;
+                    pkts[n] = m.into_raw();
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        self.send(port, queue, &mut pkts[..n], bytes);
+    }
+
+    fn txonly_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf], seq: &mut u32) {
+        let Some((tx, pool)) = &self.txonly else {
+            return;
+        };
+        if !pool.alloc_bulk(pkts) {
+            return;
+        }
+        let hl = tx.header.len();
+        for &p in pkts.iter() {
+            // SAFETY: fresh single-segment mbuf from our pool, owned here.
+            let mut m = unsafe { Mbuf::from_raw(p) };
+            m.set_len(tx.len);
+            let buf = m.buf_mut();
+            buf[..hl].copy_from_slice(&tx.header);
+            let v = *seq;
+            *seq = seq.wrapping_add(1);
+            // Vary the source MAC and UDP source port so learning and RSS
+            // see many flows; neither is covered by the IPv4 checksum.
+            buf[TXONLY_SRC_MAC_LO..TXONLY_SRC_MAC_LO + 2]
+                .copy_from_slice(&(v as u16).to_be_bytes());
+            buf[TXONLY_UDP_SPORT..TXONLY_UDP_SPORT + 2]
+                .copy_from_slice(&(1024 + (v % 60000) as u16).to_be_bytes());
+            m.into_raw();
+        }
+        let bytes = pkts.len() as u64 * tx.len as u64;
+        self.send(s.tx_port, s.tx_queue, pkts, bytes);
+    }
+}
+
+/// Builds the txonly frame header: Ethernet, IPv4 (checksummed), UDP, for
+/// a frame of `len` bytes sent from `src_mac`.
+pub fn txonly_header(src_mac: [u8; 6], len: u16) -> Vec<u8> {
+    let mut h = vec![0u8; 14 + 20 + 8];
+    h[0..6].copy_from_slice(&[0x02, 0, 0, 0, 0, 0xff]);
+    h[6..12].copy_from_slice(&src_mac);
+    h[12..14].copy_from_slice(&0x0800u16.to_be_bytes());
+    let ip_len = len - 14;
+    let ip = &mut h[14..34];
+    ip[0] = 0x45;
+    ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
+    ip[6] = 0x40; // DF
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[12..16].copy_from_slice(&[198, 18, 0, 1]);
+    ip[16..20].copy_from_slice(&[198, 18, 0, 2]);
+    let mut sum: u32 = 0;
+    for c in ip.chunks(2) {
+        sum += u16::from_be_bytes([c[0], c[1]]) as u32;
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    ip[10..12].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+    let udp = &mut h[34..42];
+    udp[0..2].copy_from_slice(&1024u16.to_be_bytes());
+    udp[2..4].copy_from_slice(&9u16.to_be_bytes());
+    udp[4..6].copy_from_slice(&(ip_len - 20).to_be_bytes());
+    h
+}
+
+/// testpmd's stream layout: every (port, rx queue) is a stream; io/mac
+/// send to the paired port (0↔1, 2↔3; an odd last port to itself) on the
+/// same queue index, so each TX queue has exactly one writer.
+pub fn io_streams(nb_ports: u16, rxq: u16) -> Vec<Stream> {
+    let mut v = Vec::new();
+    for p in 0..nb_ports {
+        let peer = if p % 2 == 0 {
+            if p + 1 < nb_ports {
+                p + 1
+            } else {
+                p
+            }
+        } else {
+            p - 1
+        };
+        for q in 0..rxq {
+            v.push(Stream {
+                rx_port: p,
+                rx_queue: q,
+                tx_port: peer,
+                tx_queue: q,
+            });
+        }
+    }
+    v
+}
+
+/// Spreads streams over `nb_workers` like testpmd: contiguous blocks.
+pub fn spread(streams: &[Stream], nb_workers: usize) -> Vec<Vec<Stream>> {
+    let mut out = vec![Vec::new(); nb_workers];
+    let n = streams.len();
+    for (i, s) in streams.iter().enumerate() {
+        out[i * nb_workers / n.max(1)].push(*s);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_streams_pair_ports() {
+        let s = io_streams(3, 2);
+        assert_eq!(s.len(), 6);
+        assert_eq!((s[0].rx_port, s[0].tx_port), (0, 1));
+        assert_eq!((s[2].rx_port, s[2].tx_port, s[3].tx_queue), (1, 0, 1));
+        assert_eq!((s[4].rx_port, s[4].tx_port), (2, 2));
+    }
+
+    #[test]
+    fn spread_is_even_and_complete() {
+        let s = io_streams(2, 2);
+        let w = spread(&s, 2);
+        assert_eq!(w[0].len(), 2);
+        assert_eq!(w[1].len(), 2);
+        let w = spread(&s, 3);
+        assert_eq!(w.iter().map(|v| v.len()).sum::<usize>(), 4);
+        assert!(w.iter().all(|v| !v.is_empty()));
+    }
+
+    #[test]
+    fn txonly_header_checksum_verifies() {
+        let h = txonly_header([2, 0, 0, 0, 0, 1], 9018);
+        let mut sum: u32 = 0;
+        for c in h[14..34].chunks(2) {
+            sum += u16::from_be_bytes([c[0], c[1]]) as u32;
+        }
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        assert_eq!(sum, 0xffff);
+        assert_eq!(u16::from_be_bytes([h[16], h[17]]), 9004);
+        assert_eq!(u16::from_be_bytes([h[38], h[39]]), 8984);
+    }
+}
