@@ -211,7 +211,11 @@ pub struct Interface {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "kebab-case")]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "kebab-case"
+)]
 pub enum InterfaceKind {
     /// An L3 interface on a DPDK port (`device` and `address`, no
     /// `interface-mode`): the VXLAN underlay.
@@ -509,7 +513,10 @@ pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
 
 fn parse_unicast_mac(key: &str, s: &str) -> Result<[u8; 6], ConfigError> {
     let Some(m) = parse_mac(s) else {
-        return err(key, format!("{s:?} is not a MAC address (aa:bb:cc:dd:ee:ff)"));
+        return err(
+            key,
+            format!("{s:?} is not a MAC address (aa:bb:cc:dd:ee:ff)"),
+        );
     };
     if m[0] & 1 != 0 || m == [0; 6] {
         return err(key, format!("{s} is not a unicast MAC address"));
@@ -584,7 +591,10 @@ impl RawConfig {
         for (name, v) in &self.vlans.0 {
             let k = format!("vlans.{name}");
             if name == "all" {
-                return err(k, "\"all\" is reserved (vlan-members = [\"all\"] means every VLAN)");
+                return err(
+                    k,
+                    "\"all\" is reserved (vlan-members = [\"all\"] means every VLAN)",
+                );
             }
             if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return err(k, format!("{name:?} is not a VLAN name"));
@@ -623,9 +633,7 @@ impl RawConfig {
                             if !g.is_multicast() {
                                 return err(
                                     kg,
-                                    format!(
-                                        "{g} is not an IPv4 multicast address (224.0.0.0/4)"
-                                    ),
+                                    format!("{g} is not an IPv4 multicast address (224.0.0.0/4)"),
                                 );
                             }
                             Flood::MulticastGroup(g)
@@ -698,7 +706,10 @@ impl RawConfig {
                     let kd = format!("{k}.device");
                     let d = parse_device(&kd, d)?;
                     if let Some(o) = interfaces.iter().find(|o| o.device() == Some(&d)) {
-                        return err(kd, format!("{d:?} is already used by interfaces.{}", o.name));
+                        return err(
+                            kd,
+                            format!("{d:?} is already used by interfaces.{}", o.name),
+                        );
                     }
                     Some(d)
                 }
@@ -720,7 +731,10 @@ impl RawConfig {
                     );
                 }
                 if r.static_arp.is_some() {
-                    return err(format!("{k}.static-arp"), "only the underlay takes static-arp");
+                    return err(
+                        format!("{k}.static-arp"),
+                        "only the underlay takes static-arp",
+                    );
                 }
                 let Some(address) = address else {
                     return err(format!("{k}.address"), "missing; an irb needs an address");
@@ -743,7 +757,10 @@ impl RawConfig {
                     );
                 }
                 if r.static_arp.is_some() {
-                    return err(format!("{k}.static-arp"), "only the underlay takes static-arp");
+                    return err(
+                        format!("{k}.static-arp"),
+                        "only the underlay takes static-arp",
+                    );
                 }
                 let km = format!("{k}.vlan-members");
                 let members = r.vlan_members.as_deref().unwrap_or(&[]);
@@ -831,11 +848,18 @@ impl RawConfig {
                     if !address.contains(ip) {
                         return err(
                             format!("{ka}.address"),
-                            format!("{ip} is not in {}/{}", address.network(), address.prefix_len),
+                            format!(
+                                "{ip} is not in {}/{}",
+                                address.network(),
+                                address.prefix_len
+                            ),
                         );
                     }
                     if ip == address.addr {
-                        return err(format!("{ka}.address"), format!("{ip} is {name}'s own address"));
+                        return err(
+                            format!("{ka}.address"),
+                            format!("{ip} is {name}'s own address"),
+                        );
                     }
                     let mac = parse_unicast_mac(&format!("{ka}.mac"), mac)?;
                     static_arp.push(StaticArp { address: ip, mac });
@@ -847,7 +871,9 @@ impl RawConfig {
                 }
             };
             if let Some(a) = address {
-                if let Some(o) = interfaces.iter().find(|o| o.address().map(|x| x.addr) == Some(a.addr))
+                if let Some(o) = interfaces
+                    .iter()
+                    .find(|o| o.address().map(|x| x.addr) == Some(a.addr))
                 {
                     return err(
                         format!("{k}.address"),
@@ -874,7 +900,10 @@ impl RawConfig {
                 return err(k, format!("{l3:?} is not an irb (irb.N)"));
             };
             if let Some(o) = vlan {
-                let other = vlans.iter().find(|x| x.vlan_id == *o).map_or("", |x| &x.name);
+                let other = vlans
+                    .iter()
+                    .find(|x| x.vlan_id == *o)
+                    .map_or("", |x| &x.name);
                 return err(k, format!("{l3} is already used by vlans.{other}"));
             }
             *vlan = Some(v.vlan_id);
@@ -922,7 +951,11 @@ impl RawConfig {
             if !net.contains(g) {
                 return err(
                     "vtep.gateway",
-                    format!("{g} is not in {}/{} (the underlay's subnet)", net.network(), net.prefix_len),
+                    format!(
+                        "{g} is not in {}/{} (the underlay's subnet)",
+                        net.network(),
+                        net.prefix_len
+                    ),
                 );
             }
             if g == net.addr {
@@ -939,7 +972,10 @@ impl RawConfig {
             }
             if let Flood::StaticRemoteVteps(list) = &x.flood {
                 for (i, a) in list.iter().enumerate() {
-                    off_link(&format!("vlans.{}.vxlan.static-remote-vteps[{i}]", v.name), *a)?;
+                    off_link(
+                        &format!("vlans.{}.vxlan.static-remote-vteps[{i}]", v.name),
+                        *a,
+                    )?;
                 }
             }
         }
@@ -948,7 +984,8 @@ impl RawConfig {
         let rs = &self.ethernet_switching;
         let mac_table_aging_time = in_range(
             "ethernet-switching.mac-table-aging-time",
-            rs.mac_table_aging_time.unwrap_or(DEFAULT_MAC_TABLE_AGING_TIME.into()),
+            rs.mac_table_aging_time
+                .unwrap_or(DEFAULT_MAC_TABLE_AGING_TIME.into()),
             0,
             MAX_MAC_TABLE_AGING_TIME.into(),
         )? as u32;
@@ -977,7 +1014,10 @@ impl RawConfig {
             {
                 return err(
                     format!("{k}.mac"),
-                    format!("{} in {vname} is already in static-mac[{j}]", format_mac(&mac)),
+                    format!(
+                        "{} in {vname} is already in static-mac[{j}]",
+                        format_mac(&mac)
+                    ),
                 );
             }
             let target = match (&m.interface, &m.remote_vtep) {
@@ -1039,8 +1079,7 @@ fn toml_str(s: &str) -> String {
 
 fn toml_key(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         s.to_string()
@@ -1223,7 +1262,10 @@ impl Config {
                 .iter()
                 .any(|i| i.is_switch_port() && i.vlans().contains(&v.vlan_id));
             if !on_port && v.vxlan.is_none() && v.l3_interface.is_none() {
-                w.push(format!("vlans.{}: on no interface, no vxlan and no l3-interface", v.name));
+                w.push(format!(
+                    "vlans.{}: on no interface, no vxlan and no l3-interface",
+                    v.name
+                ));
             }
             let Some(x) = &v.vxlan else { continue };
             if let Flood::MulticastGroup(g) = x.flood {
@@ -1313,7 +1355,11 @@ impl Config {
                     let list: Vec<String> = static_arp
                         .iter()
                         .map(|a| {
-                            format!("{{ address = \"{}\", mac = \"{}\" }}", a.address, format_mac(&a.mac))
+                            format!(
+                                "{{ address = \"{}\", mac = \"{}\" }}",
+                                a.address,
+                                format_mac(&a.mac)
+                            )
                         })
                         .collect();
                     let _ = writeln!(o, "static-arp = [{}]", list.join(", "));

@@ -180,8 +180,15 @@ fn defaults_are_filled_in_interfaces_and_vxlan() {
 fn spine1_resolves_to_typed_values_in_file_order() {
     let c = Config::parse(&spine1_text()).unwrap();
     let names: Vec<&str> = c.interfaces.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(names, ["et-2/0/0", "et-2/2/1", "ge-7/0/0", "irb.0", "irb.10"]);
-    let vlans: Vec<(&str, u16)> = c.vlans.iter().map(|v| (v.name.as_str(), v.vlan_id)).collect();
+    assert_eq!(
+        names,
+        ["et-2/0/0", "et-2/2/1", "ge-7/0/0", "irb.0", "irb.10"]
+    );
+    let vlans: Vec<(&str, u16)> = c
+        .vlans
+        .iter()
+        .map(|v| (v.name.as_str(), v.vlan_id))
+        .collect();
     assert_eq!(vlans, [("v10", 10), ("v100", 100)]);
     assert_eq!(
         c.interface("et-2/2/1").unwrap().kind,
@@ -205,7 +212,10 @@ fn spine1_resolves_to_typed_values_in_file_order() {
     assert_eq!(c.vtep.system_name.as_deref(), Some("EX9200-1"));
     let v10 = c.vlan_by_name("v10").unwrap().vxlan.as_ref().unwrap();
     assert!(v10.encapsulate_inner_vlan && v10.decapsulate_accept_inner_vlan);
-    assert_eq!(v10.flood, Flood::MulticastGroup(Ipv4Addr::new(239, 1, 1, 10)));
+    assert_eq!(
+        v10.flood,
+        Flood::MulticastGroup(Ipv4Addr::new(239, 1, 1, 10))
+    );
     assert_eq!(c.vlan_by_id(100).unwrap().vxlan.as_ref().unwrap().vni, 100);
 }
 
@@ -367,7 +377,12 @@ fn every_file_in_config_dir_parses_without_warnings() {
             continue;
         }
         let c = Config::from_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(c.warnings().is_empty(), "{}: {:?}", path.display(), c.warnings());
+        assert!(
+            c.warnings().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            c.warnings()
+        );
         n += 1;
     }
     assert!(n >= 3, "only {n} configs found");
@@ -410,7 +425,8 @@ fn check_devices_reports_a_device_the_eal_does_not_have() {
 
 #[test]
 fn check_devices_compares_pci_addresses_canonically() {
-    let c = Config::parse("[interfaces.x]\ndevice = \"3B:00.1\"\naddress = \"10.0.0.1/24\"\n").unwrap();
+    let c =
+        Config::parse("[interfaces.x]\ndevice = \"3B:00.1\"\naddress = \"10.0.0.1/24\"\n").unwrap();
     assert_eq!(c.devices(), [("x", "0000:3b:00.1")]);
     assert_eq!(c.check_devices(&["0000:3b:00.1".to_string()]), Ok(()));
     assert!(c.check_devices(&["0000:3b:00.0".to_string()]).is_err());
@@ -423,11 +439,17 @@ fn from_file_names_the_file_in_syntax_and_io_errors() {
     let path = dir.join("bad.toml");
     std::fs::write(&path, "[vtep]\nttl = 64\nfoo = 1\n").unwrap();
     let e = Config::from_file(&path).unwrap_err().to_string();
-    assert!(e.starts_with(&format!("{}:3:1: unknown field `foo`", path.display())), "{e}");
+    assert!(
+        e.starts_with(&format!("{}:3:1: unknown field `foo`", path.display())),
+        "{e}"
+    );
     assert!(!e.contains('\n'));
     let missing = dir.join("missing.toml");
     let e = Config::from_file(&missing).unwrap_err().to_string();
-    assert!(e.starts_with(&format!("{}: ", missing.display())) && !e.contains('\n'), "{e}");
+    assert!(
+        e.starts_with(&format!("{}: ", missing.display())) && !e.contains('\n'),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -442,7 +464,10 @@ fn json_output_uses_readable_addresses_and_macs() {
     let j = serde_json::to_value(&c).unwrap();
     assert_eq!(j["interfaces"][0]["kind"], "underlay");
     assert_eq!(j["interfaces"][0]["address"], "10.0.0.1/24");
-    assert_eq!(j["interfaces"][0]["static-arp"][0]["mac"], "4c:96:14:6b:bb:f0");
+    assert_eq!(
+        j["interfaces"][0]["static-arp"][0]["mac"],
+        "4c:96:14:6b:bb:f0"
+    );
     assert_eq!(j["interfaces"][1]["kind"], "access");
     assert_eq!(j["interfaces"][1]["vlan"], 10);
     assert_eq!(j["vtep"]["igmp-version"], 3);
