@@ -1109,7 +1109,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = match e.span() {
                 Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
+                    let before = text.get(..span.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let column = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
                     (line, column)

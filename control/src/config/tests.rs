@@ -473,3 +473,20 @@ fn json_output_uses_readable_addresses_and_macs() {
     assert_eq!(j["vtep"]["igmp-version"], 3);
     assert_eq!(j["vlans"][0]["vlan-id"], 10);
 }
+
+#[test]
+fn show_config_output_of_spine1() {
+    let c = Config::parse(&spine1_text()).unwrap();
+    let out = c.to_toml();
+    assert!(
+        out.starts_with("[vtep]\nsource-interface = \"et-2/0/0\"\nudp-port = 4789\nttl = 64\nigmp-version = 3\nsystem-name = \"EX9200-1\"\n\n[interfaces.\"et-2/0/0\"]\ndevice = \"net_af_packet0\"\ndescription = \"TO-CORE1\"\naddress = \"192.168.24.4/24\"\nmtu = 9216\n\n[interfaces.\"et-2/2/1\"]\ndevice = \"net_af_packet1\"\ndescription = \"TO-QFX5100-48S-5\"\ninterface-mode = \"trunk\"\nvlan-members = [\"v10\", \"v100\"]\nmtu = 9000\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n[vlans.v10]\nvlan-id = 10\nl3-interface = \"irb.10\"\n[vlans.v10.vxlan]\nvni = 10\nmulticast-group = \"239.1.1.10\"\nencapsulate-inner-vlan = true\ndecapsulate-accept-inner-vlan = true\n"), "{out}");
+    assert!(
+        out.ends_with(
+            "\n[ethernet-switching]\nmac-table-aging-time = 300\nmac-table-size = 65536\n"
+        ),
+        "{out}"
+    );
+}
