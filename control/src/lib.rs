@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod ctl;
 pub mod stats;
