@@ -3,6 +3,7 @@
 //! that proves every mbuf came back.
 
 use crate::cli::{self, ForwardMode, Opts};
+use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
 use crate::stats::{self, PortView, Snapshot};
 use dataplane::dpdk::{Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
@@ -91,6 +92,16 @@ pub fn main(argv: Vec<String>) -> i32 {
 fn run(opts: Opts, eal_args: Vec<String>) -> Result<i32, String> {
     opts.check()?;
     let data_room = opts.data_room(HEADROOM)?;
+    let config = match &opts.config {
+        Some(path) => {
+            let c = Config::from_file(path).map_err(|e| e.to_string())?;
+            for w in c.warnings() {
+                eprintln!("vtep: warning: {w}");
+            }
+            Some(c)
+        }
+        None => None,
+    };
     let socket = opts
         .ctl_socket
         .clone()
@@ -98,7 +109,7 @@ fn run(opts: Opts, eal_args: Vec<String>) -> Result<i32, String> {
     let listener = ctl::Server::bind(&socket)?;
 
     let eal = Eal::init(&eal_args)?;
-    let result = bring_up_and_serve(&eal, opts, eal_args, data_room, listener);
+    let result = bring_up_and_serve(&eal, opts, config, eal_args, data_room, listener);
     drop(eal);
     result
 }
@@ -106,13 +117,25 @@ fn run(opts: Opts, eal_args: Vec<String>) -> Result<i32, String> {
 fn bring_up_and_serve(
     eal: &Eal,
     opts: Opts,
+    config: Option<Config>,
     eal_args: Vec<String>,
     data_room: u16,
     listener: ctl::Server,
 ) -> Result<i32, String> {
     let ports = Port::all();
+    let names: Vec<String> = ports.iter().map(|p| p.name()).collect();
+    for v in cli::vdev_names(&eal_args) {
+        if v.starts_with("net_") && !names.contains(&v) {
+            return Err(format!(
+                "--vdev {v} did not come up as a port (the EAL's messages above say why)"
+            ));
+        }
+    }
     if ports.is_empty() {
         return Err("no DPDK ports: add --vdev devices or bind a NIC to vfio-pci (-a PCI)".into());
+    }
+    if let Some(c) = &config {
+        c.check_devices(&names).map_err(|e| e.to_string())?;
     }
     let lcores = eal.worker_lcores();
     if opts.nb_cores > lcores.len() {

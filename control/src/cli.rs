@@ -111,6 +111,23 @@ pub fn default_socket(eal_args: &[String]) -> PathBuf {
     PathBuf::from(format!("/run/vtep/{prefix}.sock"))
 }
 
+/// Device names given with --vdev (the part before the first comma).
+pub fn vdev_names(eal_args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = eal_args.iter();
+    while let Some(a) = it.next() {
+        let spec = if a == "--vdev" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("--vdev=")
+        };
+        if let Some(spec) = spec {
+            out.push(spec.split(',').next().unwrap_or("").to_string());
+        }
+    }
+    out
+}
+
 /// Splits argv at the first `--` into (EAL args with argv[0], vtep args
 /// with a program name for clap).
 pub fn split_args(argv: &[String]) -> (Vec<String>, Vec<String>) {
