@@ -6,6 +6,7 @@
 //! unit-testable and benchable on plain byte buffers without an EAL.
 
 pub mod counters;
+pub mod mactable;
 pub mod vecpkt;
 
 pub use counters::Counter;
