@@ -7,6 +7,7 @@
 
 pub mod counters;
 pub mod dpdk;
+pub mod mactable;
 pub mod vecpkt;
 pub mod worker;
 
