@@ -331,6 +331,7 @@ fn bring_up_and_serve(
             ctl: ctl.clone(),
             inject: std::mem::take(&mut inject[w]),
             txonly: txonly.clone(),
+            idle_sleep_us: opts.idle_sleep,
         };
         if let Err(e) = eal.launch(lcore, move || wk.run()) {
             ctl.running.store(false, Ordering::Relaxed);
@@ -476,6 +477,7 @@ impl App {
             "total-num-mbufs": self.pool.size(),
             "enable-scatter": o.enable_scatter,
             "txpkts": o.txpkts,
+            "idle-sleep": o.idle_sleep,
             "ctl-socket": self.socket.display().to_string(),
             "config": o.config.as_ref().map(|p| p.display().to_string()),
             "ports": self.ports.iter().map(PortView::from).collect::<Vec<_>>(),

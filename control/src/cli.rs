@@ -90,6 +90,10 @@ pub struct Opts {
     /// txonly frame size in bytes (no FCS), 60 up to --max-pkt-len.
     #[arg(long, default_value_t = 64, value_name = "BYTES")]
     pub txpkts: u16,
+    /// Workers sleep this many microseconds after an empty poll (0 = busy
+    /// polling, for benchmarks; a lab sharing cores wants 20-100).
+    #[arg(long, default_value_t = 0, value_name = "US")]
+    pub idle_sleep: u32,
     /// Control socket path (unix socket, mode 0600).
     #[arg(long, value_name = "PATH")]
     pub ctl_socket: Option<PathBuf>,

@@ -131,6 +131,9 @@ pub struct Worker {
     /// (port, TX queue this worker owns on it, ring) for control frames.
     pub inject: Vec<(u16, u16, Arc<InjectRing>)>,
     pub txonly: Option<(TxOnly, Arc<Mempool>)>,
+    /// Microseconds to sleep after a loop that received nothing (0 = pure
+    /// polling). Lets lab setups share cores; never sleeps under load.
+    pub idle_sleep_us: u32,
 }
 
 /// Byte offsets the txonly generator varies per frame.
@@ -153,11 +156,15 @@ impl Worker {
                 std::hint::spin_loop();
                 continue;
             }
+            let mut got = 0;
             for s in &self.streams {
-                match self.mode {
+                got += match self.mode {
                     Mode::TxOnly => self.txonly_burst(s, &mut pkts[..burst], &mut seq),
                     _ => self.forward_burst(s, &mut pkts[..burst]),
-                }
+                };
+            }
+            if got == 0 && self.idle_sleep_us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(self.idle_sleep_us as u64));
             }
         }
         // Drain: hand back whatever control frames are still queued.
@@ -168,10 +175,10 @@ impl Worker {
     }
 
     #[inline(always)]
-    fn forward_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf]) {
+    fn forward_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf]) -> usize {
         let got = dpdk::rx_burst(s.rx_port, s.rx_queue, pkts);
         if got == 0 {
-            return;
+            return 0;
         }
         let rxs = &self.stats[s.rx_port as usize].rxq[s.rx_queue as usize];
         let (mut rx_bytes, mut bytes, mut n) = (0u64, 0u64, 0usize);
@@ -193,12 +200,12 @@ impl Worker {
         rxs.packets.add(got as u64);
         rxs.bytes.add(rx_bytes);
         if n == 0 {
-            return;
+            return got;
         }
         match self.mode {
             Mode::RxOnly => {
                 dpdk::free_bulk(&mut pkts[..n]);
-                return;
+                return got;
             }
             Mode::Mac => {
                 let mac = self.port_macs[s.tx_port as usize];
@@ -217,6 +224,7 @@ impl Worker {
             _ => {}
         }
         self.send(s.tx_port, s.tx_queue, &mut pkts[..n], bytes);
+        got
     }
 
     /// TX burst with accounting; frees and counts what the device refused.
@@ -263,12 +271,12 @@ impl Worker {
         self.send(port, queue, &mut pkts[..n], bytes);
     }
 
-    fn txonly_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf], seq: &mut u32) {
+    fn txonly_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf], seq: &mut u32) -> usize {
         let Some((tx, pool)) = &self.txonly else {
-            return;
+            return 0;
         };
         if !pool.alloc_bulk(pkts) {
-            return;
+            return 0;
         }
         let hl = tx.header.len();
         for &p in pkts.iter() {
@@ -289,6 +297,7 @@ impl Worker {
         }
         let bytes = pkts.len() as u64 * tx.len as u64;
         self.send(s.tx_port, s.tx_queue, pkts, bytes);
+        pkts.len()
     }
 }
 
