@@ -3,7 +3,10 @@
 use std::{env, path::PathBuf, process::Command};
 
 fn pkg_config(args: &[&str]) -> String {
-    let out = Command::new("pkg-config").args(args).arg("libdpdk").output();
+    let out = Command::new("pkg-config")
+        .args(args)
+        .arg("libdpdk")
+        .output();
     match out {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         _ => {

@@ -6,7 +6,9 @@
 //! unit-testable and benchable on plain byte buffers without an EAL.
 
 pub mod counters;
+
 pub mod vecpkt;
+pub mod wire;
 
 pub use counters::Counter;
 pub use vecpkt::VecPacket;

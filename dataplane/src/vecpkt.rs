@@ -20,7 +20,10 @@ impl VecPacket {
     pub fn with_headroom(frame: &[u8], headroom: usize) -> Self {
         let mut buf = vec![0u8; headroom + frame.len()];
         buf[headroom..].copy_from_slice(frame);
-        VecPacket { buf, start: headroom }
+        VecPacket {
+            buf,
+            start: headroom,
+        }
     }
     /// Reuse the buffer for another frame without reallocating (benches).
     pub fn reset(&mut self, frame: &[u8]) {
