@@ -139,9 +139,7 @@ fn run(view: &View, macs: &MacTable, port: u16, f: &[u8]) -> Vec<(u16, Vec<u8>)>
 
 fn write_pcap(path: &Path, frames: &[&[u8]]) {
     let mut b = Vec::new();
-    for v in [0xa1b2_c3d4u32] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
+    b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // pcap magic, µs
     b.extend_from_slice(&2u16.to_le_bytes());
     b.extend_from_slice(&4u16.to_le_bytes());
     for v in [0u32, 0, 65535, 1] {
