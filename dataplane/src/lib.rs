@@ -5,10 +5,12 @@
 //! Everything except `dpdk` works on the [`Packet`] trait, so the logic is
 //! unit-testable and benchable on plain byte buffers without an EAL.
 
+pub mod bridge;
 pub mod counters;
 pub mod dpdk;
 pub mod mactable;
 pub mod vecpkt;
+pub mod wire;
 pub mod worker;
 
 pub use counters::Counter;

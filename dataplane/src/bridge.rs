@@ -1,0 +1,1314 @@
+//! Bridging and VXLAN decisions, one frame at a time.
+//!
+//! Split by who runs the code: [`BridgeConfig`] is what the control process
+//! fills from its configuration; [`View::new`] compiles it (once, on the
+//! control thread) into the immutable forwarding [`View`] that workers hold
+//! by `Arc`; [`process`] is the per-packet entry point, free of allocation
+//! (except what `Packet::clone_with_header` does), locks (the MAC table
+//! aside), syscalls and logging. Every way a frame can die has a name in
+//! [`Drop`] and a counter in [`Counters`].
+//!
+//! # Contract with the worker
+//! * `process` hands every frame to exactly one of `Sink::tx`,
+//!   `Sink::punt`, `Sink::drop`, and may add copies (floods, punt copies)
+//!   through `Sink::tx` / `Sink::punt`. Drops are already counted in
+//!   [`Counters`] when `Sink::drop` is called: the sink only frees the
+//!   packet. A copy that could not be made (`clone_with_header` returned
+//!   `None`) counts `no-mbuf` and never reaches the sink. When its own TX
+//!   or punt ring is full, the worker counts `tx-queue-full` /
+//!   `punt-queue-full` itself with [`Counters::drop`].
+//! * Punts are synchronous within `process(.., rx_port, ..)`, so the worker
+//!   tags each punted frame with `rx_port`. What is punted:
+//!   - from a bridge domain (a local port, or decapsulated): the frame as
+//!     it entered the domain (inner frame for tunnel traffic) and always
+//!     carrying an 802.1Q tag whose VID is the bridge-domain VLAN (inserted
+//!     when it came untagged), so the control thread knows the VLAN even
+//!     for tunnel frames. Frames to our router/port MACs are punted (not
+//!     forwarded); ARP whose target is the VLAN's IRB address is punted as
+//!     a copy AND still forwarded (a switch floods broadcasts).
+//!   - LLDP (EtherType 0x88cc) on any port: as received, untagged.
+//!   - on the underlay: ARP, LLDP, IGMP and any non-VXLAN IPv4 to our VTEP
+//!     address (ICMP...): the whole frame as received.
+//! * Flood copies: one `clone_with_header` per copy except the last target,
+//!   which gets the original. A clone shares the original's bytes from the
+//!   inner EtherType (`12 + tag`) on and gets a fresh header: the MACs and
+//!   the egress tag for a local port, the 50-byte outer header + MACs (+
+//!   tag) for a tunnel copy. The original is only edited before that
+//!   offset (and in its headroom), after every clone was made, so shared
+//!   payload bytes are never written.
+//!
+//! # Choices
+//! * Trunk ports have no native VLAN: untagged (or priority-tagged, VID 0)
+//!   frames on a trunk are dropped `no-vlan`. An access port accepts
+//!   untagged frames and frames tagged with its own VLAN.
+//! * A VLAN used by a port but not declared is a local-only bridge domain.
+//! * `encap_inner_vlan`: the tunnel copy carries an 802.1Q tag with the
+//!   VLAN id (inserted for frames from access ports, PCP 0, so the far side
+//!   always sees a tagged frame); otherwise any tag is removed.
+//! * `decap_accept_inner_vlan`: an inner tag is accepted whatever its VID
+//!   and removed; the VNI alone picks the VLAN (VLAN ids are significant
+//!   only per site — two VTEPs may map the same VNI to different VLANs).
+//!   Its PCP is kept on tagged egress. Without the option, a tagged inner
+//!   frame is dropped `vxlan-inner-vlan` (RFC 7348 section 6.1).
+//! * A decapsulated frame whose destination we know behind a VTEP is
+//!   dropped `split-horizon`; unknown/BUM floods to local ports only.
+//! * Drop counters count copies: a flood copy that cannot go (too big,
+//!   unresolved VTEP) counts its reason; a frame with no copy left to send
+//!   also counts `no-flood-target`.
+//! * Outer IP ID 0 with DF (RFC 6864), UDP checksum 0, VXLAN flags 0x08.
+//!   Received non-zero outer UDP checksums are accepted unverified.
+
+use crate::mactable::{Dest, Learn, MacTable};
+use crate::wire::{
+    self, checksum, ethertype, field, ip_proto, ipv4_multicast_mac, vlan_tci, ArpPacket,
+    EthernetFrame, Ipv4Packet, MacAddr, MacExt, UdpPacket, VlanTag, VxlanHeader,
+    ETHERNET_HEADER_LEN, IPV4_MIN_HEADER_LEN, UDP_HEADER_LEN, VLAN_ID_COUNT, VLAN_ID_MAX,
+    VLAN_TAG_LEN, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
+};
+use crate::{Counter, Packet};
+use hashbrown::HashMap;
+use std::net::Ipv4Addr;
+
+// ===========================================================================
+// Configuration (filled by the control process)
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortMode {
+    /// Untagged member of one VLAN.
+    Access(u16),
+    /// Tagged member of these VLANs (no native VLAN).
+    Trunk(Vec<u16>),
+    /// The routed port VXLAN runs over.
+    Underlay,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortConf {
+    pub port_id: u16,
+    pub name: String,
+    pub mode: PortMode,
+    pub mac: MacAddr,
+    /// IP MTU: the largest frame is `mtu + 14` (+ 4 when tagged).
+    pub mtu: u16,
+}
+
+/// Where a VLAN's BUM traffic goes in the tunnel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flood {
+    /// One copy to the multicast group (joined by the control plane).
+    Group(Ipv4Addr),
+    /// One copy per remote VTEP (head-end replication).
+    Static(Vec<Ipv4Addr>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VlanConf {
+    pub vlan_id: u16,
+    pub name: String,
+    pub vni: Option<u32>,
+    pub flood: Flood,
+    pub encap_inner_vlan: bool,
+    pub decap_accept_inner_vlan: bool,
+    /// IRB address and prefix length.
+    pub irb: Option<(Ipv4Addr, u8)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Underlay {
+    pub port_id: u16,
+    /// Our VTEP address.
+    pub ip: Ipv4Addr,
+    pub prefix: u8,
+    pub mac: MacAddr,
+    /// IP MTU of the underlay: the largest outer IPv4 packet.
+    pub mtu: u16,
+    pub gateway: Option<Ipv4Addr>,
+    pub udp_port: u16,
+    pub ttl: u8,
+}
+
+impl Underlay {
+    pub const DEFAULT_UDP_PORT: u16 = VXLAN_PORT;
+    pub const DEFAULT_TTL: u8 = 64;
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BridgeConfig {
+    pub ports: Vec<PortConf>,
+    pub vlans: Vec<VlanConf>,
+    pub underlay: Option<Underlay>,
+    /// The IRB MAC.
+    pub router_mac: MacAddr,
+    /// Next-hop IP → MAC (static ARP now, learned ARP later).
+    pub neighbors: Vec<(Ipv4Addr, MacAddr)>,
+}
+
+// ===========================================================================
+// Drop reasons and counters
+
+macro_rules! drop_reasons {
+    ($($v:ident = $n:literal: $doc:literal,)*) => {
+        /// Every named reason a frame (or one copy of it) is dropped.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Drop {
+            $(#[doc = $doc] $v,)*
+        }
+        impl Drop {
+            pub const ALL: &'static [Drop] = &[$(Drop::$v,)*];
+            pub const COUNT: usize = Self::ALL.len();
+            /// The name shown by the CLI.
+            pub const fn name(self) -> &'static str {
+                match self { $(Drop::$v => $n,)* }
+            }
+        }
+    };
+}
+
+drop_reasons! {
+    Runt = "runt": "Shorter than the headers it claims.",
+    UnknownPort = "unknown-port": "Received on a port the view does not know.",
+    NoVlan = "no-vlan": "Untagged on a trunk (no native VLAN).",
+    VlanNotMember = "vlan-not-member": "Tagged with a VLAN the port is not a member of.",
+    SamePort = "same-port": "Destination learned on the ingress port.",
+    SrcMacInvalid = "src-mac-invalid": "Multicast, broadcast or all-zero source MAC.",
+    LinkLocal = "link-local": "IEEE 01:80:c2:00:00:0X other than LLDP: never bridged.",
+    NoFloodTarget = "no-flood-target": "Flooded frame had nowhere to go.",
+    IpBadHeader = "ip-bad-header": "Underlay IPv4 version/IHL/length/address invalid.",
+    IpBadChecksum = "ip-bad-checksum": "Underlay IPv4 header checksum wrong.",
+    IpFragment = "ip-fragment": "Underlay UDP fragment (VXLAN is never fragmented).",
+    UdpBadLen = "udp-bad-len": "UDP length disagrees with the IP length or is too short.",
+    VxlanNoIFlag = "vxlan-no-i-flag": "VXLAN I flag clear.",
+    VxlanUnknownVni = "vxlan-unknown-vni": "VNI not mapped to a VLAN.",
+    VxlanInnerVlan = "vxlan-inner-vlan": "Inner 802.1Q tag without decapsulate-accept-inner-vlan.",
+    VxlanNotForUs = "vxlan-not-for-us": "Underlay IPv4 not to our VTEP address nor a joined group.",
+    VxlanOwnSource = "vxlan-own-source": "Tunnel packet from our own VTEP address (loop).",
+    UnresolvedVtep = "unresolved-vtep": "No next-hop MAC for the remote VTEP.",
+    TooBig = "too-big": "Larger than the egress (or underlay) MTU; never fragmented.",
+    NoHeadroom = "no-headroom": "No headroom to add a tag or the outer header.",
+    NoMbuf = "no-mbuf": "A copy could not be allocated.",
+    SplitHorizon = "split-horizon": "Decapsulated frame for a remote VTEP.",
+    PuntQueueFull = "punt-queue-full": "The control thread's queue was full (worker).",
+    TxQueueFull = "tx-queue-full": "The TX queue was full (worker).",
+    NotIpv4Underlay = "not-ipv4-underlay": "Non-IPv4, non-ARP frame on the underlay.",
+}
+
+/// Per-VLAN counters: one cache line.
+#[derive(Default, Debug)]
+#[repr(C, align(64))]
+pub struct VlanCounters {
+    /// Frames entering the bridge domain (local ingress or decapsulated).
+    pub rx: Counter,
+    /// Copies sent to local ports.
+    pub tx: Counter,
+    /// Copies sent into the tunnel.
+    pub encap: Counter,
+    /// Frames decapsulated into this VLAN.
+    pub decap: Counter,
+    /// Frames flooded (once per frame, not per copy).
+    pub flood: Counter,
+    pub learned: Counter,
+    pub moved: Counter,
+    /// Learning refused: the table is full.
+    pub learn_failed: Counter,
+}
+
+/// Largest frame (inner frame as sent, bytes) dropped `too-big`.
+#[derive(Default, Debug)]
+pub struct TooBigMax {
+    /// For the tunnel: it needs an underlay MTU of
+    /// [`needed_underlay_mtu`]`(encap)`.
+    pub encap: Counter,
+    /// For a local egress port.
+    pub local: Counter,
+}
+
+/// The underlay IP MTU an inner frame of `frame_len` bytes needs.
+pub const fn needed_underlay_mtu(frame_len: u64) -> u64 {
+    frame_len + VXLAN_IP_OVERHEAD as u64
+}
+
+/// One worker's counters (single writer); the control plane sums them.
+#[derive(Debug)]
+pub struct Counters {
+    pub vlan: Box<[VlanCounters]>,
+    pub too_big: Box<[TooBigMax]>,
+    pub drops: [Counter; Drop::COUNT],
+    /// Frames and copies handed to `Sink::punt`.
+    pub punts: Counter,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Counters {
+    pub fn new() -> Self {
+        Counters {
+            vlan: (0..VLAN_ID_COUNT)
+                .map(|_| VlanCounters::default())
+                .collect(),
+            too_big: (0..VLAN_ID_COUNT).map(|_| TooBigMax::default()).collect(),
+            drops: std::array::from_fn(|_| Counter::default()),
+            punts: Counter::default(),
+        }
+    }
+    #[inline(always)]
+    pub fn vlan(&self, vlan: u16) -> &VlanCounters {
+        &self.vlan[usize::from(vlan) & (VLAN_ID_COUNT - 1)]
+    }
+    /// Counts a drop (the worker uses it for its own queue-full drops).
+    #[inline(always)]
+    pub fn drop(&self, why: Drop) {
+        self.drops[why as usize].inc()
+    }
+    pub fn drop_count(&self, why: Drop) -> u64 {
+        self.drops[why as usize].get()
+    }
+    #[inline]
+    fn too_big(&self, vlan: u16, frame_len: usize, encap: bool) {
+        let t = &self.too_big[usize::from(vlan) & (VLAN_ID_COUNT - 1)];
+        let c = if encap { &t.encap } else { &t.local };
+        if frame_len as u64 > c.get() {
+            c.set(frame_len as u64);
+        }
+    }
+}
+
+// ===========================================================================
+// The compiled view
+
+/// How a port sends a VLAN's frames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Egress {
+    NotMember,
+    Untagged,
+    Tagged,
+}
+
+#[derive(Clone, Debug)]
+pub struct PortView {
+    pub port_id: u16,
+    pub name: String,
+    pub mac: MacAddr,
+    pub mtu: u16,
+    pub underlay: bool,
+    /// VLAN of untagged frames (access ports), 0 for none.
+    pub pvid: u16,
+    member: Box<[Egress]>,
+}
+
+impl PortView {
+    #[inline(always)]
+    pub fn egress(&self, vlan: u16) -> Egress {
+        self.member[usize::from(vlan) & (VLAN_ID_COUNT - 1)]
+    }
+    /// Largest frame this port sends with or without a tag.
+    #[inline(always)]
+    fn max_frame(&self, tagged: bool) -> usize {
+        usize::from(self.mtu) + ETHERNET_HEADER_LEN + if tagged { VLAN_TAG_LEN } else { 0 }
+    }
+}
+
+/// The 50-byte outer header with what varies per packet (destination MAC
+/// and IP, lengths, checksum, source port) zero, and the one's complement
+/// accumulation of its IPv4 header in that state.
+#[derive(Clone, Copy, Debug)]
+struct Template {
+    hdr: [u8; VXLAN_OVERHEAD],
+    ip_sum: u32,
+}
+
+const OUTER_IP: usize = ETHERNET_HEADER_LEN;
+const OUTER_UDP: usize = OUTER_IP + IPV4_MIN_HEADER_LEN;
+const OUTER_VXLAN: usize = OUTER_UDP + UDP_HEADER_LEN;
+/// VXLAN's RFC 7348 UDP source port range 49152–65535.
+const SPORT_BASE: u16 = 0xc000;
+const SPORT_MASK: u16 = 0x3fff;
+
+impl Template {
+    fn new(u: &Underlay, vni: u32) -> Template {
+        let mut hdr = [0u8; VXLAN_OVERHEAD];
+        let mut eth = EthernetFrame::new_unchecked(&mut hdr[..OUTER_IP]);
+        eth.set_src_addr(u.mac);
+        eth.set_ethertype(ethertype::IPV4);
+        let mut ip = Ipv4Packet::new_unchecked(&mut hdr[OUTER_IP..OUTER_UDP]);
+        ip.set_version_and_header_len(4, IPV4_MIN_HEADER_LEN);
+        ip.set_flags_and_frag_offset(true, false, 0);
+        ip.set_ttl(u.ttl);
+        ip.set_protocol(ip_proto::UDP);
+        ip.set_src_addr(u.ip);
+        UdpPacket::new_unchecked(&mut hdr[OUTER_UDP..OUTER_VXLAN]).set_dst_port(u.udp_port);
+        VxlanHeader::new_unchecked(&mut hdr[OUTER_VXLAN..]).emit(vni);
+        let ip_sum = checksum::sum(&hdr[OUTER_IP..OUTER_UDP]);
+        Template { hdr, ip_sum }
+    }
+
+    /// Writes the outer header for an inner frame of `inner_len` bytes.
+    #[inline(always)]
+    fn write(&self, h: &mut [u8], dst_mac: &MacAddr, dst_ip: u32, inner_len: usize, sport: u16) {
+        let h = &mut h[..VXLAN_OVERHEAD];
+        h.copy_from_slice(&self.hdr);
+        EthernetFrame::new_unchecked(&mut h[..OUTER_IP]).set_dst_addr(*dst_mac);
+        let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
+        let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
+        ip.set_total_len(ip_len);
+        ip.set_dst_addr(Ipv4Addr::from(dst_ip));
+        let s = self.ip_sum + u32::from(ip_len) + (dst_ip >> 16) + (dst_ip & 0xffff);
+        ip.set_checksum(checksum::finish(s));
+        let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
+        udp.set_src_port(sport);
+        udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
+    }
+}
+
+/// A tunnel flood destination: the group, or one static remote VTEP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FloodTarget {
+    pub ip: Ipv4Addr,
+    /// Outer destination MAC; `None`: next hop unresolved (copy dropped
+    /// `unresolved-vtep`).
+    pub mac: Option<MacAddr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VlanView {
+    pub vlan_id: u16,
+    pub name: String,
+    /// The VNI, when it has one and an underlay exists.
+    pub vni: Option<u32>,
+    pub encap_inner_vlan: bool,
+    pub decap_accept_inner_vlan: bool,
+    pub irb: Option<(Ipv4Addr, u8)>,
+    /// Local member ports, in configuration order.
+    pub ports: Vec<u16>,
+    /// Tunnel flood destinations (empty without a VNI).
+    pub remotes: Vec<FloodTarget>,
+    tmpl: Option<Template>,
+    irb_ip: Option<u32>,
+}
+
+impl VlanView {
+    fn new(vlan_id: u16, c: Option<&VlanConf>) -> VlanView {
+        VlanView {
+            vlan_id,
+            name: c.map_or_else(|| format!("vlan{vlan_id}"), |c| c.name.clone()),
+            vni: None,
+            encap_inner_vlan: c.is_some_and(|c| c.encap_inner_vlan),
+            decap_accept_inner_vlan: c.is_some_and(|c| c.decap_accept_inner_vlan),
+            irb: c.and_then(|c| c.irb),
+            ports: Vec::new(),
+            remotes: Vec::new(),
+            tmpl: None,
+            irb_ip: c.and_then(|c| c.irb).map(|(ip, _)| u32::from(ip)),
+        }
+    }
+    /// The outer header template's 50 bytes (destination, lengths,
+    /// checksum and source port zero), for inspection.
+    pub fn outer_template(&self) -> Option<[u8; VXLAN_OVERHEAD]> {
+        self.tmpl.map(|t| t.hdr)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct UnderlayView {
+    port_id: u16,
+    ip: u32,
+    mask: u32,
+    mtu: u16,
+    udp_port: u16,
+    gateway: Option<u32>,
+    gateway_mac: Option<MacAddr>,
+}
+
+const NO_VLAN: u16 = u16::MAX;
+
+/// The immutable forwarding view compiled from a [`BridgeConfig`].
+#[derive(Clone, Debug)]
+pub struct View {
+    ports: Vec<Option<PortView>>,
+    /// VLAN id → index into `vlans`, `NO_VLAN` when not a bridge domain.
+    vlan_index: Box<[u16]>,
+    vlans: Vec<VlanView>,
+    vni_to_vlan: HashMap<u32, u16>,
+    underlay: Option<UnderlayView>,
+    /// Unicast MACs that are ours (router MAC, port and underlay MACs).
+    local_macs: Vec<MacAddr>,
+    neighbors: HashMap<u32, MacAddr>,
+    groups: Vec<Ipv4Addr>,
+    groups_u32: Vec<u32>,
+}
+
+fn prefix_mask(prefix: u8) -> u32 {
+    match prefix {
+        0 => 0,
+        p if p >= 32 => u32::MAX,
+        p => u32::MAX << (32 - p),
+    }
+}
+
+fn valid_vlan(v: u16) -> bool {
+    (1..=VLAN_ID_MAX).contains(&v)
+}
+
+impl View {
+    /// Compiles a configuration. Never fails: invalid VLAN ids are ignored
+    /// (the control process validates and reports), a VNI without an
+    /// underlay is inert, a duplicate VNI maps to the first VLAN.
+    pub fn new(cfg: &BridgeConfig) -> View {
+        let neighbors: HashMap<u32, MacAddr> = cfg
+            .neighbors
+            .iter()
+            .map(|(ip, mac)| (u32::from(*ip), *mac))
+            .collect();
+        let underlay = cfg.underlay.as_ref().map(|u| {
+            let gateway = u.gateway.map(u32::from);
+            UnderlayView {
+                port_id: u.port_id,
+                ip: u32::from(u.ip),
+                mask: prefix_mask(u.prefix),
+                mtu: u.mtu,
+                udp_port: u.udp_port,
+                gateway,
+                gateway_mac: gateway.and_then(|g| neighbors.get(&g).copied()),
+            }
+        });
+        let mut v = View {
+            ports: Vec::new(),
+            vlan_index: vec![NO_VLAN; VLAN_ID_COUNT].into_boxed_slice(),
+            vlans: Vec::new(),
+            vni_to_vlan: HashMap::new(),
+            underlay,
+            local_macs: Vec::new(),
+            neighbors,
+            groups: Vec::new(),
+            groups_u32: Vec::new(),
+        };
+        for c in cfg.vlans.iter().filter(|c| valid_vlan(c.vlan_id)) {
+            if v.vlan_index[usize::from(c.vlan_id)] == NO_VLAN {
+                v.vlan_index[usize::from(c.vlan_id)] = v.vlans.len() as u16;
+                v.vlans.push(VlanView::new(c.vlan_id, Some(c)));
+            }
+        }
+        for p in &cfg.ports {
+            let mut pv = PortView {
+                port_id: p.port_id,
+                name: p.name.clone(),
+                mac: p.mac,
+                mtu: p.mtu,
+                underlay: false,
+                pvid: 0,
+                member: vec![Egress::NotMember; VLAN_ID_COUNT].into_boxed_slice(),
+            };
+            let members: Vec<(u16, Egress)> = match &p.mode {
+                PortMode::Access(vl) => {
+                    pv.pvid = if valid_vlan(*vl) { *vl } else { 0 };
+                    vec![(*vl, Egress::Untagged)]
+                }
+                PortMode::Trunk(vls) => vls.iter().map(|vl| (*vl, Egress::Tagged)).collect(),
+                PortMode::Underlay => {
+                    pv.underlay = true;
+                    Vec::new()
+                }
+            };
+            for (vl, e) in members.into_iter().filter(|(vl, _)| valid_vlan(*vl)) {
+                if pv.member[usize::from(vl)] != Egress::NotMember {
+                    continue;
+                }
+                pv.member[usize::from(vl)] = e;
+                let idx = v.vlan_idx_or_insert(vl);
+                v.vlans[idx].ports.push(p.port_id);
+            }
+            v.set_port(pv);
+        }
+        if let Some(u) = &cfg.underlay {
+            let existing = v
+                .ports
+                .get_mut(usize::from(u.port_id))
+                .and_then(|p| p.as_mut());
+            match existing {
+                Some(p) => {
+                    p.underlay = true;
+                    p.mac = u.mac;
+                }
+                None => v.set_port(PortView {
+                    port_id: u.port_id,
+                    name: format!("underlay{}", u.port_id),
+                    mac: u.mac,
+                    mtu: u.mtu,
+                    underlay: true,
+                    pvid: 0,
+                    member: vec![Egress::NotMember; VLAN_ID_COUNT].into_boxed_slice(),
+                }),
+            }
+            for c in cfg.vlans.iter().filter(|c| valid_vlan(c.vlan_id)) {
+                let Some(vni) = c.vni.map(|n| n & wire::VNI_MAX) else {
+                    continue;
+                };
+                let idx = usize::from(v.vlan_index[usize::from(c.vlan_id)]);
+                if v.vlans[idx].tmpl.is_some() || v.vni_to_vlan.contains_key(&vni) {
+                    continue;
+                }
+                v.vni_to_vlan.insert(vni, c.vlan_id);
+                let targets: Vec<Ipv4Addr> = match &c.flood {
+                    Flood::Group(g) => vec![*g],
+                    Flood::Static(l) => l.clone(),
+                };
+                let remotes = targets
+                    .into_iter()
+                    .map(|ip| {
+                        let mac = if ip.is_multicast() {
+                            if !v.groups.contains(&ip) {
+                                v.groups.push(ip);
+                                v.groups_u32.push(u32::from(ip));
+                            }
+                            Some(ipv4_multicast_mac(ip))
+                        } else {
+                            v.next_hop_mac(u32::from(ip))
+                        };
+                        FloodTarget { ip, mac }
+                    })
+                    .collect();
+                let vv = &mut v.vlans[idx];
+                vv.vni = Some(vni);
+                vv.tmpl = Some(Template::new(u, vni));
+                vv.remotes = remotes;
+            }
+        }
+        let mut macs = vec![cfg.router_mac];
+        macs.extend(cfg.ports.iter().map(|p| p.mac));
+        macs.extend(cfg.underlay.iter().map(|u| u.mac));
+        for m in macs {
+            if m.is_valid_source() && !v.local_macs.contains(&m) {
+                v.local_macs.push(m);
+            }
+        }
+        v
+    }
+
+    fn set_port(&mut self, p: PortView) {
+        let i = usize::from(p.port_id);
+        if self.ports.len() <= i {
+            self.ports.resize(i + 1, None);
+        }
+        self.ports[i] = Some(p);
+    }
+
+    fn vlan_idx_or_insert(&mut self, vl: u16) -> usize {
+        if self.vlan_index[usize::from(vl)] == NO_VLAN {
+            self.vlan_index[usize::from(vl)] = self.vlans.len() as u16;
+            self.vlans.push(VlanView::new(vl, None));
+        }
+        usize::from(self.vlan_index[usize::from(vl)])
+    }
+
+    #[inline(always)]
+    pub fn port(&self, port_id: u16) -> Option<&PortView> {
+        self.ports
+            .get(usize::from(port_id))
+            .and_then(|p| p.as_ref())
+    }
+    pub fn ports(&self) -> impl Iterator<Item = &PortView> {
+        self.ports.iter().flatten()
+    }
+    #[inline(always)]
+    pub fn vlan(&self, vlan_id: u16) -> Option<&VlanView> {
+        let i = *self.vlan_index.get(usize::from(vlan_id))?;
+        self.vlans.get(usize::from(i))
+    }
+    pub fn vlans(&self) -> &[VlanView] {
+        &self.vlans
+    }
+    #[inline]
+    pub fn vlan_for_vni(&self, vni: u32) -> Option<u16> {
+        self.vni_to_vlan.get(&vni).copied()
+    }
+    /// The multicast groups the control plane must join on the underlay.
+    pub fn groups(&self) -> &[Ipv4Addr] {
+        &self.groups
+    }
+    pub fn neighbor(&self, ip: Ipv4Addr) -> Option<MacAddr> {
+        self.neighbors.get(&u32::from(ip)).copied()
+    }
+    /// The IP whose MAC the outer frame to `vtep` goes to: the VTEP itself
+    /// when on-link, else the gateway (`None` without one or no underlay).
+    pub fn next_hop(&self, vtep: Ipv4Addr) -> Option<Ipv4Addr> {
+        let u = self.underlay.as_ref()?;
+        let ip = u32::from(vtep);
+        if ip & u.mask == u.ip & u.mask {
+            Some(vtep)
+        } else {
+            u.gateway.map(Ipv4Addr::from)
+        }
+    }
+    /// The outer destination MAC for unicast to VTEP `ip` (host order).
+    #[inline]
+    pub fn next_hop_mac(&self, ip: u32) -> Option<MacAddr> {
+        let u = self.underlay.as_ref()?;
+        if ip == u.ip {
+            None
+        } else if ip & u.mask == u.ip & u.mask {
+            self.neighbors.get(&ip).copied()
+        } else {
+            u.gateway_mac
+        }
+    }
+    #[inline(always)]
+    fn is_local_mac(&self, m: &MacAddr) -> bool {
+        self.local_macs.iter().any(|x| x == m)
+    }
+}
+
+// ===========================================================================
+// Per packet
+
+/// Where `process` sends frames. See the module docs for the contract.
+pub trait Sink<P> {
+    fn tx(&mut self, port: u16, pkt: P);
+    fn punt(&mut self, pkt: P);
+    /// Free a dropped frame; it is already counted.
+    fn drop(&mut self, pkt: P, why: Drop);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Source {
+    Port(u16),
+    Tunnel,
+}
+
+/// How the frame entered the bridge domain.
+#[derive(Clone, Copy, Debug)]
+struct Ingress {
+    from: Source,
+    vlan: u16,
+    /// 4 when the frame (as now in the buffer) carries a tag at offset 12.
+    tag_len: usize,
+    pcp: u8,
+}
+
+#[inline(always)]
+fn drop_pkt<P, S: Sink<P>>(sink: &mut S, ctr: &Counters, pkt: P, why: Drop) {
+    ctr.drop(why);
+    sink.drop(pkt, why);
+}
+
+/// Handles one received frame. See the module docs.
+pub fn process<P: Packet, S: Sink<P>>(
+    view: &View,
+    macs: &MacTable,
+    now: u32,
+    rx_port: u16,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    match view.port(rx_port) {
+        None => drop_pkt(sink, ctr, pkt, Drop::UnknownPort),
+        Some(p) if p.underlay => underlay_input(view, macs, now, pkt, sink, ctr),
+        Some(p) => port_input(view, macs, now, p, pkt, sink, ctr),
+    }
+}
+
+fn learn(macs: &MacTable, ctr: &Counters, vlan: u16, mac: &MacAddr, dest: Dest, now: u32) {
+    match macs.learn(vlan, mac, dest, now) {
+        Learn::New => ctr.vlan(vlan).learned.inc(),
+        Learn::Moved { .. } => ctr.vlan(vlan).moved.inc(),
+        Learn::Full => ctr.vlan(vlan).learn_failed.inc(),
+        Learn::Unchanged | Learn::Refreshed | Learn::Static => {}
+    }
+}
+
+fn port_input<P: Packet, S: Sink<P>>(
+    view: &View,
+    macs: &MacTable,
+    now: u32,
+    port: &PortView,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let d = pkt.data();
+    let Ok(eth) = EthernetFrame::new_checked(d) else {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    };
+    let (dst, src, et) = (eth.dst_addr(), eth.src_addr(), eth.ethertype());
+    if et == ethertype::LLDP {
+        ctr.punts.inc();
+        return sink.punt(pkt);
+    }
+    if dst.is_link_local() {
+        return drop_pkt(sink, ctr, pkt, Drop::LinkLocal);
+    }
+    let (tag_len, vid, pcp) = if et == ethertype::VLAN {
+        let Ok(tag) = VlanTag::new_checked(&d[field::vlan::IN_FRAME..]) else {
+            return drop_pkt(sink, ctr, pkt, Drop::Runt);
+        };
+        if d.len() < field::vlan::INNER_ETHERTYPE.end {
+            return drop_pkt(sink, ctr, pkt, Drop::Runt);
+        }
+        (VLAN_TAG_LEN, tag.vid(), tag.pcp())
+    } else {
+        (0, 0, 0)
+    };
+    let vlan = if vid != 0 {
+        if port.egress(vid) == Egress::NotMember {
+            return drop_pkt(sink, ctr, pkt, Drop::VlanNotMember);
+        }
+        vid
+    } else if port.pvid != 0 {
+        port.pvid
+    } else {
+        return drop_pkt(sink, ctr, pkt, Drop::NoVlan);
+    };
+    let Some(v) = view.vlan(vlan) else {
+        return drop_pkt(sink, ctr, pkt, Drop::VlanNotMember);
+    };
+    ctr.vlan(vlan).rx.inc();
+    if !src.is_valid_source() {
+        return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
+    }
+    learn(macs, ctr, vlan, &src, Dest::Port(port.port_id), now);
+    let ing = Ingress {
+        from: Source::Port(port.port_id),
+        vlan,
+        tag_len,
+        pcp,
+    };
+    forward(view, macs, v, ing, dst, pkt, sink, ctr);
+}
+
+/// Bridging proper: punts, then unicast / encap / flood.
+#[allow(clippy::too_many_arguments)]
+fn forward<P: Packet, S: Sink<P>>(
+    view: &View,
+    macs: &MacTable,
+    v: &VlanView,
+    ing: Ingress,
+    dst: MacAddr,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    if !dst.is_multicast() && view.is_local_mac(&dst) {
+        if !retag(&mut pkt, ing.tag_len, true, ing.pcp, ing.vlan) {
+            return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+        }
+        ctr.punts.inc();
+        return sink.punt(pkt);
+    }
+    if let Some(irb) = v.irb_ip {
+        let d = pkt.data();
+        let l3 = ETHERNET_HEADER_LEN + ing.tag_len;
+        let et_at = field::ethernet::ETHERTYPE.start + ing.tag_len;
+        if u16::from_be_bytes([d[et_at], d[et_at + 1]]) == ethertype::ARP {
+            if let Ok(arp) = ArpPacket::new_checked(&d[l3..]) {
+                if arp.target_proto_u32() == irb {
+                    punt_copy(&pkt, &ing, sink, ctr);
+                }
+            }
+        }
+    }
+    if dst.is_multicast() {
+        return flood(view, v, ing, pkt, sink, ctr);
+    }
+    match macs.lookup(ing.vlan, &dst).map(|e| e.dest) {
+        Some(Dest::Port(p)) => {
+            if ing.from == Source::Port(p) {
+                return drop_pkt(sink, ctr, pkt, Drop::SamePort);
+            }
+            match view.port(p) {
+                Some(out) if out.egress(ing.vlan) != Egress::NotMember => {
+                    to_port(out, ing, pkt, sink, ctr)
+                }
+                // Stale entry from an older view: treat as unknown.
+                _ => flood(view, v, ing, pkt, sink, ctr),
+            }
+        }
+        Some(Dest::Vtep(ip)) => match (ing.from, v.tmpl.as_ref()) {
+            (Source::Tunnel, _) => drop_pkt(sink, ctr, pkt, Drop::SplitHorizon),
+            (Source::Port(_), Some(t)) => encap_unicast(view, v, t, ing, ip, pkt, sink, ctr),
+            (Source::Port(_), None) => flood(view, v, ing, pkt, sink, ctr),
+        },
+        None => flood(view, v, ing, pkt, sink, ctr),
+    }
+}
+
+/// Punts a copy carrying the bridge-domain tag (see module docs).
+fn punt_copy<P: Packet, S: Sink<P>>(pkt: &P, ing: &Ingress, sink: &mut S, ctr: &Counters) {
+    let off = field::ethernet::ETHERTYPE.start + ing.tag_len;
+    let Some(mut c) = pkt.clone_with_header(off, off - ing.tag_len + VLAN_TAG_LEN) else {
+        return ctr.drop(Drop::NoMbuf);
+    };
+    write_l2(c.data_mut(), pkt.data(), true, ing.pcp, ing.vlan);
+    ctr.punts.inc();
+    sink.punt(c);
+}
+
+/// Writes the MACs from `orig` and, when `tagged`, an 802.1Q tag into a
+/// fresh clone header.
+#[inline(always)]
+fn write_l2(h: &mut [u8], orig: &[u8], tagged: bool, pcp: u8, vid: u16) {
+    let a = field::ethernet::ADDRESSES;
+    h[a.clone()].copy_from_slice(&orig[a]);
+    if tagged {
+        let t = field::vlan::IN_FRAME;
+        VlanTag::new_unchecked(&mut h[t..t + VLAN_TAG_LEN]).emit(pcp, false, vid);
+    }
+}
+
+/// Adds, rewrites or removes the tag in place. False: no headroom.
+#[inline(always)]
+fn retag<P: Packet>(pkt: &mut P, tag_len: usize, tagged: bool, pcp: u8, vid: u16) -> bool {
+    let a = field::ethernet::ADDRESSES;
+    let t = field::vlan::IN_FRAME;
+    match (tag_len != 0, tagged) {
+        (true, true) => {
+            VlanTag::new_unchecked(&mut pkt.data_mut()[t..t + VLAN_TAG_LEN])
+                .set_tci(vlan_tci(pcp, false, vid));
+        }
+        (true, false) => {
+            pkt.data_mut().copy_within(a, VLAN_TAG_LEN);
+            pkt.adj(VLAN_TAG_LEN);
+        }
+        (false, true) => {
+            if pkt.prepend(VLAN_TAG_LEN).is_none() {
+                return false;
+            }
+            let d = pkt.data_mut();
+            d.copy_within(a.start + VLAN_TAG_LEN..a.end + VLAN_TAG_LEN, a.start);
+            VlanTag::new_unchecked(&mut d[t..t + VLAN_TAG_LEN]).emit(pcp, false, vid);
+        }
+        (false, false) => {}
+    }
+    true
+}
+
+/// Known unicast to a local port.
+fn to_port<P: Packet, S: Sink<P>>(
+    out: &PortView,
+    ing: Ingress,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let tagged = out.egress(ing.vlan) == Egress::Tagged;
+    let len = pkt.pkt_len() - ing.tag_len + if tagged { VLAN_TAG_LEN } else { 0 };
+    if len > out.max_frame(tagged) {
+        ctr.too_big(ing.vlan, len, false);
+        return drop_pkt(sink, ctr, pkt, Drop::TooBig);
+    }
+    if !retag(&mut pkt, ing.tag_len, tagged, ing.pcp, ing.vlan) {
+        return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+    }
+    ctr.vlan(ing.vlan).tx.inc();
+    sink.tx(out.port_id, pkt);
+}
+
+/// Inner frame length once the tunnel's tag policy is applied.
+#[inline(always)]
+fn inner_len<P: Packet>(pkt: &P, v: &VlanView, ing: &Ingress) -> usize {
+    pkt.pkt_len() - ing.tag_len + if v.encap_inner_vlan { VLAN_TAG_LEN } else { 0 }
+}
+
+/// Checks the underlay MTU; records the size when too big.
+#[inline(always)]
+fn fits_underlay(view: &View, vlan: u16, inner: usize, ctr: &Counters) -> bool {
+    let mtu = view.underlay.as_ref().map_or(0, |u| usize::from(u.mtu));
+    if inner + VXLAN_IP_OVERHEAD > mtu {
+        ctr.too_big(vlan, inner, true);
+        false
+    } else {
+        true
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn encap_unicast<P: Packet, S: Sink<P>>(
+    view: &View,
+    v: &VlanView,
+    t: &Template,
+    ing: Ingress,
+    vtep: u32,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let Some(mac) = view.next_hop_mac(vtep) else {
+        return drop_pkt(sink, ctr, pkt, Drop::UnresolvedVtep);
+    };
+    let inner = inner_len(&pkt, v, &ing);
+    if !fits_underlay(view, ing.vlan, inner, ctr) {
+        return drop_pkt(sink, ctr, pkt, Drop::TooBig);
+    }
+    let sport = flow_sport(&pkt, ing.tag_len);
+    if !encap_in_place(&mut pkt, v, t, &ing, &mac, vtep, sport) {
+        return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+    }
+    ctr.vlan(ing.vlan).encap.inc();
+    let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
+    sink.tx(port, pkt);
+}
+
+#[inline(always)]
+fn encap_in_place<P: Packet>(
+    pkt: &mut P,
+    v: &VlanView,
+    t: &Template,
+    ing: &Ingress,
+    mac: &MacAddr,
+    ip: u32,
+    sport: u16,
+) -> bool {
+    if !retag(pkt, ing.tag_len, v.encap_inner_vlan, ing.pcp, ing.vlan) {
+        return false;
+    }
+    let inner = pkt.pkt_len();
+    match pkt.prepend(VXLAN_OVERHEAD) {
+        Some(h) => {
+            t.write(h, mac, ip, inner, sport);
+            true
+        }
+        None => false,
+    }
+}
+
+/// One flood destination.
+#[derive(Clone, Copy)]
+enum Target {
+    Local { port: u16, tagged: bool },
+    Remote { mac: MacAddr, ip: u32 },
+}
+
+fn flood<P: Packet, S: Sink<P>>(
+    view: &View,
+    v: &VlanView,
+    ing: Ingress,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let vc = ctr.vlan(ing.vlan);
+    vc.flood.inc();
+    let base_len = pkt.pkt_len() - ing.tag_len;
+    let mut pending: Option<Target> = None;
+    let mut sport: Option<u16> = None;
+    for &p in &v.ports {
+        if ing.from == Source::Port(p) {
+            continue;
+        }
+        let Some(out) = view.port(p) else { continue };
+        let tagged = out.egress(ing.vlan) == Egress::Tagged;
+        let len = base_len + if tagged { VLAN_TAG_LEN } else { 0 };
+        if len > out.max_frame(tagged) {
+            ctr.too_big(ing.vlan, len, false);
+            ctr.drop(Drop::TooBig);
+            continue;
+        }
+        let next = Target::Local { port: p, tagged };
+        if let Some(prev) = pending.replace(next) {
+            flood_copy(view, v, &ing, &pkt, prev, &mut sport, sink, ctr);
+        }
+    }
+    if let (Source::Port(_), Some(_)) = (ing.from, v.tmpl) {
+        let inner = inner_len(&pkt, v, &ing);
+        let fits = v.remotes.is_empty() || fits_underlay(view, ing.vlan, inner, ctr);
+        for r in &v.remotes {
+            if !fits {
+                ctr.drop(Drop::TooBig);
+                continue;
+            }
+            let Some(mac) = r.mac else {
+                ctr.drop(Drop::UnresolvedVtep);
+                continue;
+            };
+            let next = Target::Remote {
+                mac,
+                ip: u32::from(r.ip),
+            };
+            if let Some(prev) = pending.replace(next) {
+                flood_copy(view, v, &ing, &pkt, prev, &mut sport, sink, ctr);
+            }
+        }
+    }
+    match pending {
+        None => drop_pkt(sink, ctr, pkt, Drop::NoFloodTarget),
+        Some(last) => flood_last(view, v, ing, pkt, last, &mut sport, sink, ctr),
+    }
+}
+
+#[inline(always)]
+fn sport_once<P: Packet>(sport: &mut Option<u16>, pkt: &P, tag_len: usize) -> u16 {
+    *sport.get_or_insert_with(|| flow_sport(pkt, tag_len))
+}
+
+/// A zero-copy flood copy: fresh header + the original from its EtherType.
+#[allow(clippy::too_many_arguments)]
+fn flood_copy<P: Packet, S: Sink<P>>(
+    view: &View,
+    v: &VlanView,
+    ing: &Ingress,
+    pkt: &P,
+    target: Target,
+    sport: &mut Option<u16>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let off = field::ethernet::ETHERTYPE.start + ing.tag_len;
+    let l2 = field::ethernet::ETHERTYPE.start;
+    match target {
+        Target::Local { port, tagged } => {
+            let hl = l2 + if tagged { VLAN_TAG_LEN } else { 0 };
+            let Some(mut c) = pkt.clone_with_header(off, hl) else {
+                return ctr.drop(Drop::NoMbuf);
+            };
+            write_l2(c.data_mut(), pkt.data(), tagged, ing.pcp, ing.vlan);
+            ctr.vlan(ing.vlan).tx.inc();
+            sink.tx(port, c);
+        }
+        Target::Remote { mac, ip } => {
+            let Some(t) = v.tmpl.as_ref() else { return };
+            let s = sport_once(sport, pkt, ing.tag_len);
+            let tagged = v.encap_inner_vlan;
+            let hl = VXLAN_OVERHEAD + l2 + if tagged { VLAN_TAG_LEN } else { 0 };
+            let inner = inner_len(pkt, v, ing);
+            let Some(mut c) = pkt.clone_with_header(off, hl) else {
+                return ctr.drop(Drop::NoMbuf);
+            };
+            let h = c.data_mut();
+            t.write(h, &mac, ip, inner, s);
+            write_l2(
+                &mut h[VXLAN_OVERHEAD..],
+                pkt.data(),
+                tagged,
+                ing.pcp,
+                ing.vlan,
+            );
+            ctr.vlan(ing.vlan).encap.inc();
+            let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
+            sink.tx(port, c);
+        }
+    }
+}
+
+/// The last flood target gets the original, edited in place.
+#[allow(clippy::too_many_arguments)]
+fn flood_last<P: Packet, S: Sink<P>>(
+    view: &View,
+    v: &VlanView,
+    ing: Ingress,
+    mut pkt: P,
+    target: Target,
+    sport: &mut Option<u16>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    match target {
+        Target::Local { port, tagged } => {
+            if !retag(&mut pkt, ing.tag_len, tagged, ing.pcp, ing.vlan) {
+                return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+            }
+            ctr.vlan(ing.vlan).tx.inc();
+            sink.tx(port, pkt);
+        }
+        Target::Remote { mac, ip } => {
+            let Some(t) = v.tmpl.as_ref() else {
+                return drop_pkt(sink, ctr, pkt, Drop::NoFloodTarget);
+            };
+            let s = sport_once(sport, &pkt, ing.tag_len);
+            if !encap_in_place(&mut pkt, v, t, &ing, &mac, ip, s) {
+                return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+            }
+            ctr.vlan(ing.vlan).encap.inc();
+            let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
+            sink.tx(port, pkt);
+        }
+    }
+}
+
+#[inline(always)]
+fn mix(h: u64, v: u64) -> u64 {
+    (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+}
+
+/// Flow hash of the inner frame: MACs and EtherType, and for IPv4 the
+/// addresses and (unfragmented TCP/UDP) the ports.
+pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
+    let et_at = field::ethernet::ETHERTYPE.start + tag_len;
+    let l3 = ETHERNET_HEADER_LEN + tag_len;
+    if d.len() < l3 {
+        return 0;
+    }
+    let rd8 = |o: usize| u64::from_be_bytes(d[o..o + 8].try_into().unwrap_or([0; 8]));
+    let rd4 = |o: usize| u64::from(u32::from_be_bytes(d[o..o + 4].try_into().unwrap_or([0; 4])));
+    let et = u16::from_be_bytes([d[et_at], d[et_at + 1]]);
+    let mut h = mix(0x5bd1_e995, rd8(0));
+    h = mix(h, (rd4(8) << 16) | u64::from(et));
+    if et == ethertype::IPV4 && d.len() >= l3 + IPV4_MIN_HEADER_LEN {
+        let ip = Ipv4Packet::new_unchecked(&d[l3..]);
+        h = mix(h, (u64::from(ip.src_u32()) << 32) | u64::from(ip.dst_u32()));
+        let hl = ip.header_len();
+        let proto = ip.protocol();
+        if (proto == ip_proto::TCP || proto == ip_proto::UDP)
+            && !ip.is_fragment()
+            && hl >= IPV4_MIN_HEADER_LEN
+            && d.len() >= l3 + hl + 4
+        {
+            h = mix(h, (rd4(l3 + hl) << 8) | u64::from(proto));
+        }
+    }
+    (h ^ (h >> 32)) as u32
+}
+
+/// The outer UDP source port: 49152–65535 from the RSS hash or the inner
+/// flow hash.
+#[inline]
+pub fn flow_sport<P: Packet>(pkt: &P, tag_len: usize) -> u16 {
+    let h = pkt
+        .rss_hash()
+        .unwrap_or_else(|| inner_flow_hash(pkt.data(), tag_len));
+    let h = h ^ (h >> 14) ^ (h >> 28);
+    SPORT_BASE | (h as u16 & SPORT_MASK)
+}
+
+fn underlay_input<P: Packet, S: Sink<P>>(
+    view: &View,
+    macs: &MacTable,
+    now: u32,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let Some(u) = view.underlay.as_ref() else {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs);
+    };
+    let d = pkt.data();
+    let Ok(eth) = EthernetFrame::new_checked(d) else {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    };
+    match eth.ethertype() {
+        ethertype::IPV4 => {}
+        ethertype::ARP | ethertype::LLDP => {
+            ctr.punts.inc();
+            return sink.punt(pkt);
+        }
+        _ => return drop_pkt(sink, ctr, pkt, Drop::NotIpv4Underlay),
+    }
+    // The IPv4 header must be in the first segment; the rest of the packet
+    // may not be, so lengths are checked against pkt_len().
+    let l3 = &d[ETHERNET_HEADER_LEN..];
+    if l3.len() < IPV4_MIN_HEADER_LEN {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    }
+    let ip = Ipv4Packet::new_unchecked(l3);
+    let hl = ip.header_len();
+    let tl = usize::from(ip.total_len());
+    if ip.version() != 4 || hl < IPV4_MIN_HEADER_LEN || hl > l3.len() || tl < hl {
+        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
+    }
+    if ETHERNET_HEADER_LEN + tl > pkt.pkt_len() {
+        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
+    }
+    if !ip.verify_checksum() {
+        return drop_pkt(sink, ctr, pkt, Drop::IpBadChecksum);
+    }
+    let (proto, dst) = (ip.protocol(), ip.dst_u32());
+    if proto == ip_proto::IGMP {
+        ctr.punts.inc();
+        return sink.punt(pkt);
+    }
+    let to_us = dst == u.ip;
+    if !to_us && !view.groups_u32.contains(&dst) {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs);
+    }
+    let punt_or_drop = |pkt: P, sink: &mut S| {
+        if to_us {
+            ctr.punts.inc();
+            sink.punt(pkt)
+        } else {
+            drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs)
+        }
+    };
+    if proto != ip_proto::UDP {
+        return punt_or_drop(pkt, sink);
+    }
+    if ip.is_fragment() {
+        return drop_pkt(sink, ctr, pkt, Drop::IpFragment);
+    }
+    let l4 = ETHERNET_HEADER_LEN + hl;
+    if d.len() < l4 + UDP_HEADER_LEN {
+        return drop_pkt(sink, ctr, pkt, Drop::UdpBadLen);
+    }
+    let udp = UdpPacket::new_unchecked(&d[l4..]);
+    if udp.dst_port() != u.udp_port {
+        return punt_or_drop(pkt, sink);
+    }
+    let ulen = usize::from(udp.len());
+    if ulen != tl - hl || ulen < UDP_HEADER_LEN + VXLAN_HEADER_LEN {
+        return drop_pkt(sink, ctr, pkt, Drop::UdpBadLen);
+    }
+    // VXLAN can never need Ethernet padding (≥ 78 bytes): trailing bytes
+    // mean a lying IP length, and the Packet API cannot trim them.
+    if ETHERNET_HEADER_LEN + tl != pkt.pkt_len() {
+        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
+    }
+    let vx_at = l4 + UDP_HEADER_LEN;
+    let inner_at = vx_at + VXLAN_HEADER_LEN;
+    if d.len() < inner_at + ETHERNET_HEADER_LEN {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    }
+    let vx = VxlanHeader::new_unchecked(&d[vx_at..inner_at]);
+    if !vx.i_flag() {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanNoIFlag);
+    }
+    let Some(vlan) = view.vlan_for_vni(vx.vni()) else {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
+    };
+    let Some(v) = view.vlan(vlan) else {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
+    };
+    let src_ip = ip.src_u32();
+    if src_ip == u.ip {
+        return drop_pkt(sink, ctr, pkt, Drop::VxlanOwnSource);
+    }
+    if Ipv4Addr::from(src_ip).is_multicast() || src_ip == 0 || src_ip == u32::MAX {
+        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
+    }
+    let inner = EthernetFrame::new_unchecked(&d[inner_at..]);
+    let (idst, isrc) = (inner.dst_addr(), inner.src_addr());
+    let (tag_len, pcp) = if inner.ethertype() == ethertype::VLAN {
+        if !v.decap_accept_inner_vlan {
+            return drop_pkt(sink, ctr, pkt, Drop::VxlanInnerVlan);
+        }
+        if d.len() < inner_at + field::vlan::INNER_ETHERTYPE.end {
+            return drop_pkt(sink, ctr, pkt, Drop::Runt);
+        }
+        let t = field::vlan::IN_FRAME + inner_at;
+        (
+            VLAN_TAG_LEN,
+            VlanTag::new_unchecked(&d[t..t + VLAN_TAG_LEN]).pcp(),
+        )
+    } else {
+        (0, 0)
+    };
+    let vc = ctr.vlan(vlan);
+    vc.rx.inc();
+    if !isrc.is_valid_source() {
+        return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
+    }
+    vc.decap.inc();
+    learn(macs, ctr, vlan, &isrc, Dest::Vtep(src_ip), now);
+    pkt.adj(inner_at);
+    let ing = Ingress {
+        from: Source::Tunnel,
+        vlan,
+        tag_len,
+        pcp,
+    };
+    forward(view, macs, v, ing, idst, pkt, sink, ctr);
+}
+
+#[cfg(test)]
+mod tests;
