@@ -6,8 +6,11 @@ use crate::cli::{self, ForwardMode, Opts};
 use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
 use crate::stats::{self, PortView, Snapshot};
+use crate::switch::Switch;
 use dataplane::dpdk::{Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
-use dataplane::worker::{self, Control, InjectRing, Mode, PortStats, Stream, TxOnly, Worker};
+use dataplane::worker::{
+    self, Control, InjectRing, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
+};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -51,6 +54,8 @@ pub struct App {
     pub quit: bool,
     /// Baseline for `show port stats` rates.
     pub show_snap: Snapshot,
+    /// vxlan mode's state.
+    pub switch: Option<Switch>,
 }
 
 /// Entry point for `vtep [EAL] -- [opts]`. Returns the exit code.
@@ -152,6 +157,7 @@ fn bring_up_and_serve(
         ForwardMode::Mac => Mode::Mac,
         ForwardMode::Rxonly => Mode::RxOnly,
         ForwardMode::Txonly => Mode::TxOnly,
+        ForwardMode::Vxlan => Mode::Vxlan,
     };
 
     // Streams, and how many TX queues the workers need on each port.
@@ -235,6 +241,10 @@ fn bring_up_and_serve(
         });
     }
 
+    let switch = match (mode, config) {
+        (Mode::Vxlan, Some(c)) => Some(Switch::new(c, &infos_out, nb_workers)?),
+        _ => None,
+    };
     let stats = Arc::new(
         infos_out
             .iter()
@@ -332,6 +342,14 @@ fn bring_up_and_serve(
             inject: std::mem::take(&mut inject[w]),
             txonly: txonly.clone(),
             idle_sleep_us: opts.idle_sleep,
+            vxlan: switch.as_ref().map(|sw| VxlanCtx {
+                mailbox: sw.mailboxes[w].clone(),
+                macs: sw.macs.clone(),
+                counters: sw.counters[w].clone(),
+                punt: sw.punts[w].clone(),
+                tx_queue: w as u16,
+                nb_ports,
+            }),
         };
         if let Err(e) = eal.launch(lcore, move || wk.run()) {
             ctl.running.store(false, Ordering::Relaxed);
@@ -360,6 +378,7 @@ fn bring_up_and_serve(
         workers: workers_launched,
         socket: listener.path().to_path_buf(),
         quit: false,
+        switch,
     };
     println!("vtep: forwarding; control socket {}", app.socket.display());
     let prompt = app.opts.interactive.then(ctl::spawn_prompt);
@@ -379,6 +398,9 @@ impl App {
             if SIGNALLED.load(Ordering::Relaxed) {
                 println!("\nvtep: signal received, stopping");
                 break;
+            }
+            if let Some(sw) = &mut self.switch {
+                sw.poll(|_, m| drop(m));
             }
             listener.serve(|line| self.execute(line));
             if let Some(p) = prompt {
@@ -452,6 +474,42 @@ impl App {
                 self.show_snap = Snapshot::take(&self.ports, &self.stats);
                 Reply::text("port statistics cleared".into())
             }
+            Command::ShowMacTable { .. }
+            | Command::ShowVteps { .. }
+            | Command::ShowVlans { .. }
+            | Command::ShowInterfaces { .. }
+            | Command::ClearMacTable { .. }
+                if self.switch.is_none() =>
+            {
+                Reply::error("switching commands need --forward-mode vxlan".into())
+            }
+            Command::ShowMacTable { vlan, json } => {
+                let sw = self.switch.as_mut().expect("vxlan mode");
+                match sw.show_table(vlan, json) {
+                    Ok(t) => Reply::text(t),
+                    Err(e) => Reply::error(e),
+                }
+            }
+            Command::ShowVteps { json } => {
+                Reply::text(self.switch.as_mut().expect("vxlan mode").show_vteps(json))
+            }
+            Command::ShowVlans { json } => {
+                Reply::text(self.switch.as_ref().expect("vxlan mode").show_vlans(json))
+            }
+            Command::ShowInterfaces { name, json } => {
+                let sw = self.switch.as_ref().expect("vxlan mode");
+                match sw.interfaces_json(name.as_deref()) {
+                    Ok(v) if json => Reply::json(v),
+                    Ok(v) => Reply::text(stats::config_text(&v)),
+                    Err(e) => Reply::error(e),
+                }
+            }
+            Command::ClearMacTable { vlan } => {
+                match self.switch.as_mut().expect("vxlan mode").clear_table(vlan) {
+                    Ok(t) => Reply::text(t),
+                    Err(e) => Reply::error(e),
+                }
+            }
             Command::ShowConfig { json } => {
                 let v = self.config_json();
                 if json {
@@ -480,6 +538,7 @@ impl App {
             "idle-sleep": o.idle_sleep,
             "ctl-socket": self.socket.display().to_string(),
             "config": o.config.as_ref().map(|p| p.display().to_string()),
+            "vtep-config": self.switch.as_ref().map(|s| serde_json::to_value(&s.config).unwrap_or_default()),
             "ports": self.ports.iter().map(PortView::from).collect::<Vec<_>>(),
             "workers": self.workers.iter().enumerate().map(|(i, (lcore, ss))| serde_json::json!({
                 "worker": i, "lcore": lcore,
@@ -493,6 +552,12 @@ impl App {
         self.ctl.running.store(false, Ordering::Relaxed);
         for (lcore, _) in &self.workers {
             eal.wait_lcore(*lcore);
+        }
+        if let Some(sw) = &mut self.switch {
+            sw.poll(|_, m| drop(m));
+            for m in &sw.mailboxes {
+                drop(m.reap());
+            }
         }
         let zero = Snapshot::default();
         let now = Snapshot::take(&self.ports, &self.stats);

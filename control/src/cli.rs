@@ -25,6 +25,8 @@ Control a running vtep:
 /// Forwarding modes (testpmd's names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ForwardMode {
+    /// The VXLAN L2 gateway of --config: bridging, learning, encap/decap.
+    Vxlan,
     /// Forward port pairs 0<->1, 2<->3, … unchanged.
     Io,
     /// As io, with the source MAC rewritten to the TX port's MAC.
@@ -48,8 +50,8 @@ pub struct Opts {
     /// Configuration file (TOML): interfaces, VLANs, VXLAN.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Forwarding mode.
-    #[arg(long, value_enum, default_value = "io", value_name = "MODE")]
+    /// Forwarding mode (vxlan needs --config).
+    #[arg(long, value_enum, default_value = "vxlan", value_name = "MODE")]
     pub forward_mode: ForwardMode,
     /// Number of worker cores (taken from the EAL core list after the main lcore).
     #[arg(long, default_value_t = 1, value_name = "N")]
@@ -164,6 +166,9 @@ impl Opts {
                 "--txpkts {} must be between 60 and --max-pkt-len ({})",
                 self.txpkts, self.max_pkt_len
             ));
+        }
+        if self.forward_mode == ForwardMode::Vxlan && self.config.is_none() {
+            return Err("--forward-mode vxlan (the default) needs --config FILE; or pick --forward-mode io|mac|rxonly|txonly".into());
         }
         if self.stats_period == Some(0) {
             return Err("--stats-period must be at least 1 second".into());

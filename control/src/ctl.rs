@@ -17,6 +17,14 @@ commands (add --json to any show command):
   show port stats all        per-port counters and rates since the last show
   clear port stats all       zero the port counters
   show config                effective options, ports and workers
+  show ethernet-switching table [vlan-id N]
+                             the MAC table (vxlan mode)
+  show ethernet-switching vxlan-tunnel-end-point remote
+                             remote VTEPs, their MACs and next hops
+  show vlans                 VLAN/VNI mapping and per-VLAN counters
+  show interfaces [NAME]     ports, roles, drop counters by reason
+  clear ethernet-switching table [vlan-id N]
+                             forget learned MACs (all or one VLAN)
   help                       this list
   quit                       stop workers, print final stats, exit";
 
@@ -34,6 +42,18 @@ pub enum Command {
     ShowPortStats { json: bool },
     ClearPortStats,
     ShowConfig { json: bool },
+    ShowMacTable { vlan: Option<u16>, json: bool },
+    ShowVteps { json: bool },
+    ShowVlans { json: bool },
+    ShowInterfaces { name: Option<String>, json: bool },
+    ClearMacTable { vlan: Option<u16> },
+}
+
+fn vlan_id(w: &str) -> Result<u16, String> {
+    match w.parse::<u16>() {
+        Ok(v) if (1..=4094).contains(&v) => Ok(v),
+        _ => Err(format!("vlan-id \"{w}\" is not a VLAN id (1-4094)")),
+    }
 }
 
 /// Parses one command line. Errors are one line: what is wrong and what
@@ -52,6 +72,23 @@ pub fn parse(line: &str) -> Result<Command, String> {
             ["show", "port", "stats", "all"] => Command::ShowPortStats { json },
             ["clear", "port", "stats", "all"] => Command::ClearPortStats,
             ["show", "config"] => Command::ShowConfig { json },
+        ["show", "ethernet-switching", "table"] => Command::ShowMacTable { vlan: None, json },
+        ["show", "ethernet-switching", "table", "vlan-id", v] => Command::ShowMacTable { vlan: Some(vlan_id(v)?), json },
+        ["show", "ethernet-switching", "vxlan-tunnel-end-point", "remote"] => Command::ShowVteps { json },
+        ["show", "vlans"] => Command::ShowVlans { json },
+        ["show", "interfaces"] => Command::ShowInterfaces { name: None, json },
+        ["show", "interfaces", n] => Command::ShowInterfaces { name: Some(n.to_string()), json },
+        ["clear", "ethernet-switching", "table"] => Command::ClearMacTable { vlan: None },
+        ["clear", "ethernet-switching", "table", "vlan-id", v] => Command::ClearMacTable { vlan: Some(vlan_id(v)?) },
+        ["show", "ethernet-switching", "table", "vlan-id"] | ["clear", "ethernet-switching", "table", "vlan-id"] => {
+            return Err(format!("incomplete command \"{}\": expected a VLAN id after vlan-id", words.join(" ")))
+        }
+        ["show", "ethernet-switching", ..] => {
+            return Err(format!(
+                "unknown command \"{}\": expected \"show ethernet-switching table [vlan-id N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\"",
+                words.join(" ")
+            ))
+        }
             ["show", "port", "stats"] | ["show", "port"] => {
                 return Err(format!(
                     "incomplete command \"{}\": expected \"show port stats all\"",
@@ -78,7 +115,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
     if json
         && !matches!(
             cmd,
-            Command::ShowPortStats { .. } | Command::ShowConfig { .. }
+            Command::ShowPortStats { .. }
+                | Command::ShowConfig { .. }
+                | Command::ShowMacTable { .. }
+                | Command::ShowVteps { .. }
+                | Command::ShowVlans { .. }
+                | Command::ShowInterfaces { .. }
         )
     {
         return Err(format!(
@@ -315,13 +357,33 @@ mod tests {
         );
         assert_eq!(parse("").unwrap(), Command::Empty);
         assert_eq!(parse("quit").unwrap(), Command::Quit);
+        assert_eq!(
+            parse("show ethernet-switching table vlan-id 100 --json").unwrap(),
+            Command::ShowMacTable {
+                vlan: Some(100),
+                json: true
+            }
+        );
+        assert_eq!(
+            parse("clear ethernet-switching table").unwrap(),
+            Command::ClearMacTable { vlan: None }
+        );
+        assert_eq!(
+            parse("show interfaces et-2/0/0").unwrap(),
+            Command::ShowInterfaces {
+                name: Some("et-2/0/0".into()),
+                json: false
+            }
+        );
     }
 
     #[test]
     fn bad_commands_are_one_line() {
         for (line, want) in [
             ("show port stats", "incomplete command \"show port stats\": expected \"show port stats all\""),
-            ("frobnicate", "unknown command \"frobnicate\": expected one of: start, stop, show port stats all, clear port stats all, show config, help, quit"),
+            ("frobnicate", format!("unknown command \"frobnicate\": expected one of: {EXPECTED}").as_str()),
+            ("show ethernet-switching table vlan-id 5000", "vlan-id \"5000\" is not a VLAN id (1-4094)"),
+            ("show ethernet-switching table vlan-id", "incomplete command \"show ethernet-switching table vlan-id\": expected a VLAN id after vlan-id"),
             ("start --json", "--json applies to show commands only, not \"start\""),
         ] {
             let e = parse(line).unwrap_err();

@@ -6,3 +6,4 @@ pub mod cli;
 pub mod config;
 pub mod ctl;
 pub mod stats;
+pub mod switch;

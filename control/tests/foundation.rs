@@ -75,7 +75,11 @@ fn jumbo_frames_pass_at_9216_and_are_counted_as_oversize_at_1518() {
     // Jumbo allowed: everything passes intact.
     let dir = TempDir::new("jumbo");
     let (eal, out) = pcap_pair(&dir, &frames);
-    let v = Vtep::start(&eal, &["--max-pkt-len", "9216"], &dir.path("s"));
+    let v = Vtep::start(
+        &eal,
+        &["--forward-mode", "io", "--max-pkt-len", "9216"],
+        &dir.path("s"),
+    );
     v.wait_stats("40 frames out", |s| tx_packets(s, 1) == 40);
     assert_clean_exit(&v.stop());
     assert!(read_pcap(&out, 1000) == frames, "jumbo frames changed");
@@ -83,7 +87,7 @@ fn jumbo_frames_pass_at_9216_and_are_counted_as_oversize_at_1518() {
     // Default 1518: the 9018-byte frames are dropped and counted.
     let dir = TempDir::new("nojumbo");
     let (eal, out) = pcap_pair(&dir, &frames);
-    let v = Vtep::start(&eal, &[], &dir.path("s"));
+    let v = Vtep::start(&eal, &["--forward-mode", "io"], &dir.path("s"));
     let s = v.wait_stats("20 oversize", |s| {
         s["ports"][0]["sw"]["rx-oversize"].as_u64() == Some(20)
     });
@@ -176,7 +180,7 @@ fn quit_over_the_socket_shuts_down_cleanly() {
     let dir = TempDir::new("quit");
     let frames: Vec<Vec<u8>> = (0..10).map(|i| udp_frame(100, SRC, DST, i)).collect();
     let (eal, _) = pcap_pair(&dir, &frames);
-    let mut v = Vtep::start(&eal, &[], &dir.path("s"));
+    let mut v = Vtep::start(&eal, &["--forward-mode", "io"], &dir.path("s"));
     let (rc, out, _) = v.ctl("quit");
     assert_eq!((rc, out.trim()), (0, "bye"));
     let st = v.child.wait().unwrap();
@@ -285,6 +289,9 @@ fn bad_inputs_give_one_line_errors() {
         ),
     ];
     for (eal, mut opts, want) in cases {
+        if !opts.iter().any(|o| o == "--forward-mode") {
+            opts.extend(["--forward-mode".to_string(), "io".to_string()]);
+        }
         opts.extend(["--ctl-socket".to_string(), sock.clone()]);
         let o: Vec<&str> = opts.iter().map(String::as_str).collect();
         let (rc, err) = run_expect_fail(&eal, &o);

@@ -3,11 +3,15 @@
 //! free what the device refused. No lock, allocation, syscall or log line
 //! inside the loop; counters are single-writer.
 
+use crate::bridge::{self, Counters, Sink, View};
 use crate::dpdk::{self, Mbuf, Mempool, MAX_BURST};
+use crate::mactable::MacTable;
 use crate::Counter;
+use crossbeam::atomic::AtomicCell;
 use crossbeam::queue::ArrayQueue;
 use crossbeam::utils::CachePadded;
 use dpdk_sys::rte_mbuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -22,6 +26,8 @@ pub enum Mode {
     RxOnly,
     /// Generate IPv4/UDP frames.
     TxOnly,
+    /// The VXLAN L2 gateway: bridging, learning, encap/decap.
+    Vxlan,
 }
 
 impl Mode {
@@ -31,6 +37,7 @@ impl Mode {
             Mode::Mac => "mac",
             Mode::RxOnly => "rxonly",
             Mode::TxOnly => "txonly",
+            Mode::Vxlan => "vxlan",
         }
     }
 }
@@ -114,6 +121,88 @@ pub struct TxOnly {
     pub header: Vec<u8>,
 }
 
+/// Hands a new forwarding [`View`] to one worker without locks (RCU
+/// style): the control thread publishes, the worker picks it up between
+/// bursts and returns the old one, which the control thread frees, so a
+/// view is freed only once no worker can see it.
+#[derive(Default)]
+pub struct ViewMailbox {
+    generation: AtomicU64,
+    slot: AtomicCell<Option<Arc<View>>>,
+    retired: AtomicCell<Option<Arc<View>>>,
+}
+
+impl ViewMailbox {
+    /// Control thread: offer `v`; drops an offer the worker never took.
+    pub fn publish(&self, v: Arc<View>) {
+        drop(self.slot.swap(Some(v)));
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+    /// Control thread: the view the worker gave back, to be freed here.
+    pub fn reap(&self) -> Option<Arc<View>> {
+        self.retired.take()
+    }
+    /// Worker: the published generation (one relaxed load per loop).
+    #[inline(always)]
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+}
+
+/// What a worker in vxlan mode shares with the control thread.
+pub struct VxlanCtx {
+    pub mailbox: Arc<ViewMailbox>,
+    pub macs: Arc<MacTable>,
+    pub counters: Arc<Counters>,
+    /// Frames for the control thread, tagged with their RX port.
+    pub punt: Arc<ArrayQueue<(u16, Mbuf)>>,
+    /// The TX queue this worker owns on every port.
+    pub tx_queue: u16,
+    pub nb_ports: u16,
+}
+
+/// Per-port TX buffer of one worker (vxlan mode).
+struct TxBuf {
+    pkts: Vec<*mut rte_mbuf>,
+    bytes: u64,
+}
+
+/// The worker's [`Sink`]: buffers per port, punts to the control ring.
+struct WorkerSink<'a> {
+    bufs: &'a mut [TxBuf],
+    burst: usize,
+    rx_port: u16,
+    punt: &'a ArrayQueue<(u16, Mbuf)>,
+    ctr: &'a Counters,
+    worker: &'a Worker,
+    tx_queue: u16,
+}
+
+impl Sink<Mbuf> for WorkerSink<'_> {
+    #[inline(always)]
+    fn tx(&mut self, port: u16, pkt: Mbuf) {
+        let Some(b) = self.bufs.get_mut(port as usize) else {
+            return; // unknown port: dropped by Mbuf's Drop
+        };
+        b.bytes += crate::Packet::pkt_len(&pkt) as u64;
+        b.pkts.push(pkt.into_raw());
+        if b.pkts.len() >= self.burst {
+            self.worker.flush(port, self.tx_queue, b, self.ctr);
+        }
+    }
+    #[inline(always)]
+    fn punt(&mut self, pkt: Mbuf) {
+        if let Err((_, m)) = self.punt.push((self.rx_port, pkt)) {
+            self.ctr.drop(bridge::Drop::PuntQueueFull);
+            drop(m);
+        }
+    }
+    #[inline(always)]
+    fn drop(&mut self, pkt: Mbuf, _why: bridge::Drop) {
+        drop(pkt);
+    }
+}
+
 /// Everything one worker needs, moved into its lcore.
 pub struct Worker {
     pub id: usize,
@@ -134,6 +223,7 @@ pub struct Worker {
     /// Microseconds to sleep after a loop that received nothing (0 = pure
     /// polling). Lets lab setups share cores; never sleeps under load.
     pub idle_sleep_us: u32,
+    pub vxlan: Option<VxlanCtx>,
 }
 
 /// Byte offsets the txonly generator varies per frame.
@@ -143,6 +233,9 @@ const TXONLY_UDP_SPORT: usize = 14 + 20;
 impl Worker {
     /// The loop. Returns 0 when told to stop.
     pub fn run(self) -> i32 {
+        if self.mode == Mode::Vxlan {
+            return self.run_vxlan();
+        }
         let mut pkts: [*mut rte_mbuf; MAX_BURST] = [std::ptr::null_mut(); MAX_BURST];
         let burst = self.burst.clamp(1, MAX_BURST);
         let mut seq: u32 = (self.id as u32) << 24;
@@ -247,6 +340,125 @@ impl Worker {
             txs.packets.add(n as u64);
             txs.bytes.add(bytes);
         }
+    }
+
+    /// Sends a port's buffered frames on this worker's TX queue.
+    #[inline(always)]
+    fn flush(&self, port: u16, queue: u16, b: &mut TxBuf, ctr: &Counters) {
+        let n = b.pkts.len();
+        let sent = dpdk::tx_burst(port, queue, &mut b.pkts);
+        let txs = &self.stats[port as usize].txq[queue as usize];
+        if sent < n {
+            let mut unsent_bytes = 0u64;
+            for &p in &b.pkts[sent..] {
+                // SAFETY: the device did not take it; still ours.
+                unsent_bytes += unsafe { (*p).pkt_len } as u64;
+            }
+            dpdk::free_bulk(&mut b.pkts[sent..]);
+            txs.dropped.add((n - sent) as u64);
+            for _ in sent..n {
+                ctr.drop(bridge::Drop::TxQueueFull);
+            }
+            b.bytes -= unsent_bytes;
+        }
+        txs.packets.add(sent as u64);
+        txs.bytes.add(b.bytes);
+        b.pkts.clear();
+        b.bytes = 0;
+    }
+
+    /// The vxlan-mode loop: RX burst, `bridge::process` per frame, TX per
+    /// port. The view is re-read only between bursts.
+    fn run_vxlan(self) -> i32 {
+        let Some(vx) = &self.vxlan else { return 1 };
+        let burst = self.burst.clamp(1, MAX_BURST);
+        let mut pkts: [*mut rte_mbuf; MAX_BURST] = [std::ptr::null_mut(); MAX_BURST];
+        // Flood copies can add several frames per received one: room for
+        // a few bursts per port, flushed whenever one burst is ready.
+        let mut bufs: Vec<TxBuf> = (0..vx.nb_ports)
+            .map(|_| TxBuf {
+                pkts: Vec::with_capacity(burst * 4),
+                bytes: 0,
+            })
+            .collect();
+        let mut gen = vx.mailbox.generation();
+        let Some(mut view) = vx.mailbox.slot.take() else {
+            return 1;
+        };
+        let hz = dpdk::tsc_hz().max(1);
+        while self.ctl.running.load(Ordering::Relaxed) {
+            for (port, queue, ring) in &self.inject {
+                if !ring.is_empty() {
+                    self.drain_inject(*port, *queue, ring, &mut pkts);
+                }
+            }
+            let g = vx.mailbox.generation();
+            if g != gen {
+                if let Some(v) = vx.mailbox.slot.take() {
+                    let old = std::mem::replace(&mut view, v);
+                    // The control thread frees it; if it has not reaped the
+                    // previous one yet, that one goes (still off the
+                    // per-packet path).
+                    drop(vx.mailbox.retired.swap(Some(old)));
+                }
+                gen = g;
+            }
+            if !self.ctl.forwarding.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+                continue;
+            }
+            let now = (dpdk::tsc() / hz) as u32;
+            let mut got_total = 0;
+            for s in &self.streams {
+                let got = dpdk::rx_burst(s.rx_port, s.rx_queue, &mut pkts[..burst]);
+                if got == 0 {
+                    continue;
+                }
+                got_total += got;
+                let rxs = &self.stats[s.rx_port as usize].rxq[s.rx_queue as usize];
+                let mut rx_bytes = 0u64;
+                let mut sink = WorkerSink {
+                    bufs: &mut bufs,
+                    burst,
+                    rx_port: s.rx_port,
+                    punt: &vx.punt,
+                    ctr: &vx.counters,
+                    worker: &self,
+                    tx_queue: vx.tx_queue,
+                };
+                for &p in &pkts[..got] {
+                    // SAFETY: p came from rx_burst: a valid mbuf we own.
+                    let m = unsafe { Mbuf::from_raw(p) };
+                    let len = crate::Packet::pkt_len(&m) as u32;
+                    rx_bytes += len as u64;
+                    if len > self.max_frame || (m.nb_segs() > 1 && !self.scatter) {
+                        rxs.oversize.inc();
+                        continue; // freed by Drop
+                    }
+                    bridge::process(&view, &vx.macs, now, s.rx_port, m, &mut sink, &vx.counters);
+                }
+                rxs.packets.add(got as u64);
+                rxs.bytes.add(rx_bytes);
+            }
+            for (port, b) in bufs.iter_mut().enumerate() {
+                if !b.pkts.is_empty() {
+                    self.flush(port as u16, vx.tx_queue, b, &vx.counters);
+                }
+            }
+            if got_total == 0 && self.idle_sleep_us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(self.idle_sleep_us as u64));
+            }
+        }
+        for (port, b) in bufs.iter_mut().enumerate() {
+            if !b.pkts.is_empty() {
+                self.flush(port as u16, vx.tx_queue, b, &vx.counters);
+            }
+        }
+        for (_, _, ring) in &self.inject {
+            while ring.pop().is_some() {}
+        }
+        drop(vx.mailbox.retired.swap(Some(view)));
+        0
     }
 
     fn drain_inject(

@@ -316,3 +316,92 @@ pub fn run_expect_fail(eal: &[String], opts: &[&str]) -> (i32, String) {
         String::from_utf8_lossy(&o.stderr).into(),
     )
 }
+
+/// Prepends an 802.1Q tag after the MACs.
+pub fn tagged(frame: &[u8], vid: u16) -> Vec<u8> {
+    let mut f = frame[..12].to_vec();
+    f.extend_from_slice(&0x8100u16.to_be_bytes());
+    f.extend_from_slice(&vid.to_be_bytes());
+    f.extend_from_slice(&frame[12..]);
+    f
+}
+
+/// Wraps `inner` in Ethernet/IPv4/UDP/VXLAN as a remote VTEP would.
+pub fn vxlan_frame(
+    src_ip: [u8; 4],
+    dst_ip: [u8; 4],
+    dst_mac: [u8; 6],
+    vni: u32,
+    inner: &[u8],
+) -> Vec<u8> {
+    let mut f = Vec::with_capacity(50 + inner.len());
+    f.extend_from_slice(&dst_mac);
+    f.extend_from_slice(&[0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
+    f.extend_from_slice(&0x0800u16.to_be_bytes());
+    let ip_len = (20 + 8 + 8 + inner.len()) as u16;
+    let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0];
+    ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
+    ip.extend_from_slice(&src_ip);
+    ip.extend_from_slice(&dst_ip);
+    let c = ip_checksum(&ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    f.extend_from_slice(&ip);
+    f.extend_from_slice(&50000u16.to_be_bytes());
+    f.extend_from_slice(&4789u16.to_be_bytes());
+    f.extend_from_slice(&(ip_len - 20).to_be_bytes());
+    f.extend_from_slice(&[0, 0]);
+    f.extend_from_slice(&[0x08, 0, 0, 0]);
+    f.extend_from_slice(&(vni << 8).to_be_bytes());
+    f.extend_from_slice(inner);
+    f
+}
+
+/// The fields of a VXLAN frame vtep sent, checked for RFC 7348 shape.
+#[derive(Debug)]
+pub struct Outer {
+    pub dst_mac: [u8; 6],
+    pub src_ip: [u8; 4],
+    pub dst_ip: [u8; 4],
+    pub ttl: u8,
+    pub sport: u16,
+    pub vni: u32,
+    pub inner: Vec<u8>,
+}
+
+pub fn parse_vxlan(f: &[u8]) -> Outer {
+    assert!(f.len() >= 50, "short VXLAN frame");
+    assert_eq!(&f[12..14], &[0x08, 0x00], "outer EtherType");
+    assert_eq!(f[14], 0x45, "outer IPv4 without options");
+    assert_eq!(
+        u16::from_be_bytes([f[16], f[17]]) as usize,
+        f.len() - 14,
+        "outer IP length"
+    );
+    assert_eq!(f[20] & 0x40, 0x40, "DF set");
+    assert_eq!(f[23], 17, "UDP");
+    assert_eq!(ip_checksum(&f[14..34]), 0, "outer IPv4 checksum");
+    assert_eq!(
+        u16::from_be_bytes([f[36], f[37]]),
+        4789,
+        "UDP destination port"
+    );
+    assert_eq!(
+        u16::from_be_bytes([f[38], f[39]]) as usize,
+        f.len() - 34,
+        "UDP length"
+    );
+    assert_eq!(&f[40..42], &[0, 0], "UDP checksum 0");
+    let sport = u16::from_be_bytes([f[34], f[35]]);
+    assert!(sport >= 49152, "source port {sport} outside 49152-65535");
+    assert_eq!(&f[42..46], &[0x08, 0, 0, 0], "VXLAN flags and reserved");
+    assert_eq!(f[49], 0, "VXLAN reserved byte");
+    Outer {
+        dst_mac: f[0..6].try_into().unwrap(),
+        src_ip: f[26..30].try_into().unwrap(),
+        dst_ip: f[30..34].try_into().unwrap(),
+        ttl: f[22],
+        sport,
+        vni: u32::from_be_bytes([0, f[46], f[47], f[48]]),
+        inner: f[50..].to_vec(),
+    }
+}

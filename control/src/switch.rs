@@ -1,0 +1,571 @@
+//! The VXLAN L2 gateway as the control thread sees it: the configuration
+//! compiled into a forwarding view and published to the workers, the MAC
+//! table (static entries, aging, clearing), punted frames, the too-big
+//! warning of the seed's MTU caveat, and the switching show commands.
+
+use crate::app::PortInfo;
+use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
+use crate::stats::mac_str;
+use crossbeam::queue::ArrayQueue;
+use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
+use dataplane::dpdk::{self, Mbuf};
+use dataplane::mactable::{Dest, MacTable};
+use dataplane::worker::ViewMailbox;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Depth of each worker's punt ring to the control thread.
+pub const PUNT_RING: usize = 1024;
+/// Junos numbers remote VTEP logical interfaces from here.
+const FIRST_VTEP_IFL: u32 = 32769;
+/// The too-big warning repeats at most this often per VLAN.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+/// Seconds on the workers' clock (TSC based), for learning and aging.
+pub fn now_secs() -> u32 {
+    (dpdk::tsc() / dpdk::tsc_hz().max(1)) as u32
+}
+
+/// Compiles the configuration for the ports the EAL brought up.
+pub fn bridge_config(cfg: &Config, ports: &[PortInfo]) -> Result<BridgeConfig, String> {
+    let port_of = |ifname: &str, dev: &str| -> Result<&PortInfo, String> {
+        ports
+            .iter()
+            .find(|p| p.name == dev || canonical(&p.name) == canonical(dev))
+            .ok_or_else(|| {
+                format!("interfaces.{ifname}.device: \"{dev}\" is not a port the EAL brought up")
+            })
+    };
+    let mut b = BridgeConfig::default();
+    for i in &cfg.interfaces {
+        let (dev, mode) = match &i.kind {
+            InterfaceKind::Access { device, vlan } => (device, PortMode::Access(*vlan)),
+            InterfaceKind::Trunk { device, vlans, .. } => (device, PortMode::Trunk(vlans.clone())),
+            InterfaceKind::Underlay {
+                device,
+                address,
+                static_arp,
+            } => {
+                let p = port_of(&i.name, device)?;
+                if cfg.vtep.source_interface.as_deref() == Some(i.name.as_str()) {
+                    b.underlay = Some(bridge::Underlay {
+                        port_id: p.port.0,
+                        ip: address.addr,
+                        prefix: address.prefix_len,
+                        mac: p.mac,
+                        mtu: i.mtu,
+                        gateway: cfg.vtep.gateway,
+                        udp_port: cfg.vtep.udp_port,
+                        ttl: cfg.vtep.ttl,
+                    });
+                    b.neighbors
+                        .extend(static_arp.iter().map(|a| (a.address, a.mac)));
+                }
+                (device, PortMode::Underlay)
+            }
+            InterfaceKind::Irb { .. } => continue,
+        };
+        let p = port_of(&i.name, dev)?;
+        b.ports.push(PortConf {
+            port_id: p.port.0,
+            name: i.name.clone(),
+            mode,
+            mac: p.mac,
+            mtu: i.mtu,
+        });
+    }
+    for v in &cfg.vlans {
+        let irb = v
+            .l3_interface
+            .as_deref()
+            .and_then(|n| cfg.interface(n))
+            .and_then(|i| i.address())
+            .map(|a| (a.addr, a.prefix_len));
+        let (vni, flood, enc, dec) = match &v.vxlan {
+            Some(x) => (
+                Some(x.vni),
+                match &x.flood {
+                    config::Flood::MulticastGroup(g) => bridge::Flood::Group(*g),
+                    config::Flood::StaticRemoteVteps(v) => bridge::Flood::Static(v.clone()),
+                },
+                x.encapsulate_inner_vlan,
+                x.decapsulate_accept_inner_vlan,
+            ),
+            None => (None, bridge::Flood::Static(Vec::new()), false, false),
+        };
+        b.vlans.push(VlanConf {
+            vlan_id: v.vlan_id,
+            name: v.name.clone(),
+            vni,
+            flood,
+            encap_inner_vlan: enc,
+            decap_accept_inner_vlan: dec,
+            irb,
+        });
+    }
+    b.router_mac = cfg
+        .vtep
+        .router_mac
+        .or_else(|| b.underlay.as_ref().map(|u| u.mac))
+        .or_else(|| b.ports.first().map(|p| p.mac))
+        .unwrap_or([0x02, 0, 0, 0, 0, 1]);
+    Ok(b)
+}
+
+fn canonical(dev: &str) -> String {
+    dev.to_ascii_lowercase()
+}
+
+/// Control-thread state of vxlan mode.
+pub struct Switch {
+    pub config: Config,
+    pub bridge: BridgeConfig,
+    pub view: Arc<View>,
+    pub macs: Arc<MacTable>,
+    /// One per worker (single writer each); shows sum them.
+    pub counters: Vec<Arc<Counters>>,
+    pub mailboxes: Vec<Arc<ViewMailbox>>,
+    pub punts: Vec<Arc<ArrayQueue<(u16, Mbuf)>>>,
+    /// Remote VTEP → Junos-style logical interface number.
+    vtep_ifl: BTreeMap<Ipv4Addr, u32>,
+    aged: Box<[u64]>,
+    punted: u64,
+    last_age: u32,
+    warned: BTreeMap<u16, (Instant, u64)>,
+    pub warnings: Vec<String>,
+}
+
+impl Switch {
+    pub fn new(config: Config, ports: &[PortInfo], nb_workers: usize) -> Result<Switch, String> {
+        let bridge = bridge_config(&config, ports)?;
+        let view = Arc::new(View::new(&bridge));
+        let macs = Arc::new(MacTable::new(
+            config.ethernet_switching.mac_table_size as usize,
+        ));
+        for s in &config.ethernet_switching.static_mac {
+            let dest = match &s.target {
+                StaticMacTarget::Interface(n) => {
+                    let p = bridge.ports.iter().find(|p| &p.name == n).ok_or_else(|| {
+                        format!("ethernet-switching.static-mac: interface \"{n}\" has no port")
+                    })?;
+                    Dest::Port(p.port_id)
+                }
+                StaticMacTarget::RemoteVtep(ip) => Dest::Vtep(u32::from(*ip)),
+            };
+            macs.insert_static(s.vlan, &s.mac, dest)
+                .map_err(|_| "ethernet-switching.static-mac: the MAC table is full".to_string())?;
+        }
+        let mailboxes: Vec<Arc<ViewMailbox>> = (0..nb_workers)
+            .map(|_| Arc::new(ViewMailbox::default()))
+            .collect();
+        for m in &mailboxes {
+            m.publish(view.clone());
+        }
+        Ok(Switch {
+            config,
+            bridge,
+            view,
+            macs,
+            counters: (0..nb_workers).map(|_| Arc::new(Counters::new())).collect(),
+            mailboxes,
+            punts: (0..nb_workers)
+                .map(|_| Arc::new(ArrayQueue::new(PUNT_RING)))
+                .collect(),
+            vtep_ifl: BTreeMap::new(),
+            aged: vec![0u64; 4096].into_boxed_slice(),
+            punted: 0,
+            last_age: now_secs(),
+            warned: BTreeMap::new(),
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Compiles `self.bridge` again and hands the new view to every worker.
+    pub fn republish(&mut self) {
+        self.view = Arc::new(View::new(&self.bridge));
+        for m in &self.mailboxes {
+            m.publish(self.view.clone());
+        }
+    }
+
+    /// Periodic work: reap old views, drain punts, age, warn. Bounded.
+    pub fn poll(&mut self, mut on_punt: impl FnMut(u16, Mbuf)) {
+        for m in &self.mailboxes {
+            drop(m.reap());
+        }
+        for q in &self.punts {
+            for _ in 0..256 {
+                match q.pop() {
+                    Some((port, m)) => {
+                        self.punted += 1;
+                        on_punt(port, m);
+                    }
+                    None => break,
+                }
+            }
+        }
+        let now = now_secs();
+        if now != self.last_age {
+            self.last_age = now;
+            let max_age = self.config.ethernet_switching.mac_table_aging_time;
+            let aged = &mut self.aged;
+            self.macs
+                .age(now, max_age, |vlan, _, _| aged[vlan as usize & 4095] += 1);
+            self.warn_too_big();
+        }
+    }
+
+    /// The seed's caveat, said once a minute per VLAN: which frame size
+    /// was dropped and the underlay MTU that would carry it.
+    fn warn_too_big(&mut self) {
+        let Some(u) = &self.bridge.underlay else {
+            return;
+        };
+        for v in &self.bridge.vlans {
+            let biggest = self
+                .counters
+                .iter()
+                .map(|c| c.too_big[v.vlan_id as usize].encap.get())
+                .max()
+                .unwrap_or(0);
+            if biggest == 0 {
+                continue;
+            }
+            let due = match self.warned.get(&v.vlan_id) {
+                None => true,
+                Some((t, size)) => t.elapsed() >= WARN_EVERY || biggest > *size,
+            };
+            if due {
+                let need = bridge::needed_underlay_mtu(biggest);
+                let ul = self
+                    .config
+                    .vtep
+                    .source_interface
+                    .clone()
+                    .unwrap_or_default();
+                let msg = format!(
+                    "VLAN {} (vni {}): dropped {biggest}-byte frames as too big for the underlay {ul} (mtu {}): it needs mtu {need} or more",
+                    v.name,
+                    v.vni.unwrap_or(0),
+                    u.mtu
+                );
+                eprintln!("vtep: warning: {msg}");
+                self.warnings.push(msg);
+                if self.warnings.len() > 32 {
+                    self.warnings.remove(0);
+                }
+                self.warned.insert(v.vlan_id, (Instant::now(), biggest));
+            }
+        }
+    }
+
+    fn vlan_name(&self, id: u16) -> String {
+        self.bridge
+            .vlans
+            .iter()
+            .find(|v| v.vlan_id == id)
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| format!("vlan{id}"))
+    }
+
+    fn port_name(&self, port: u16) -> String {
+        self.bridge
+            .ports
+            .iter()
+            .find(|p| p.port_id == port)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| format!("port{port}"))
+    }
+
+    fn ifl(&mut self, ip: Ipv4Addr) -> u32 {
+        let next = FIRST_VTEP_IFL + self.vtep_ifl.len() as u32;
+        *self.vtep_ifl.entry(ip).or_insert(next)
+    }
+
+    fn sum(&self, f: impl Fn(&Counters) -> u64) -> u64 {
+        self.counters.iter().map(|c| f(c)).sum()
+    }
+
+    /// `show ethernet-switching table [vlan-id N]`, shaped like Junos.
+    pub fn show_table(&mut self, vlan: Option<u16>, json: bool) -> Result<String, String> {
+        if let Some(v) = vlan {
+            if !self.bridge.vlans.iter().any(|x| x.vlan_id == v) {
+                return Err(format!("no VLAN with vlan-id {v}"));
+            }
+        }
+        let now = now_secs();
+        let mut rows = Vec::new();
+        self.macs.for_each(|vl, mac, e| {
+            if vlan.is_none_or(|v| v == vl) {
+                rows.push((vl, mac, e));
+            }
+        });
+        rows.sort_by_key(|r| (r.0, r.1));
+        let mut out = Vec::new();
+        for (vl, mac, e) in rows {
+            let (ifname, remote) = match e.dest {
+                Dest::Port(p) => (format!("{}.0", self.port_name(p)), None),
+                Dest::Vtep(ip) => {
+                    let ip = Ipv4Addr::from(ip);
+                    (format!("vtep.{}", self.ifl(ip)), Some(ip))
+                }
+            };
+            let age = (!e.is_static).then(|| now.saturating_sub(e.last_seen));
+            out.push((
+                self.vlan_name(vl),
+                vl,
+                mac,
+                if e.is_static { "S" } else { "D" },
+                age,
+                ifname,
+                remote,
+            ));
+        }
+        let learned = out.iter().filter(|r| r.3 == "D").count();
+        if json {
+            let entries: Vec<Value> = out
+                .iter()
+                .map(|(n, id, mac, fl, age, ifn, rem)| {
+                    json!({"vlan": n, "vlan-id": id, "mac": mac_str(mac), "flags": fl, "age": age,
+                           "interface": ifn, "remote-vtep": rem.map(|r| r.to_string())})
+                })
+                .collect();
+            return Ok(serde_json::to_string_pretty(
+                &json!({"entries": entries, "total": out.len(), "learned": learned}),
+            )
+            .unwrap());
+        }
+        let mut s = String::new();
+        let _ = writeln!(s, "\nMAC flags (S - static MAC, D - dynamic MAC, L - locally learned, R - remote PE MAC)\n");
+        let _ = writeln!(
+            s,
+            "Ethernet switching table : {} entries, {} learned",
+            out.len(),
+            learned
+        );
+        let _ = writeln!(s, "Routing instance : default-switch");
+        let _ = writeln!(
+            s,
+            "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
+            "Vlan", "MAC", "MAC", "Age", "Logical"
+        );
+        let _ = writeln!(
+            s,
+            "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
+            "name", "address", "flags", "", "interface"
+        );
+        for (n, _, mac, fl, age, ifn, _) in &out {
+            let age = age.map(|a| a.to_string()).unwrap_or_else(|| "-".into());
+            let _ = writeln!(
+                s,
+                "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
+                n,
+                mac_str(mac),
+                fl,
+                age,
+                ifn
+            );
+        }
+        Ok(s)
+    }
+
+    /// `show ethernet-switching vxlan-tunnel-end-point remote`.
+    pub fn show_vteps(&mut self, json: bool) -> String {
+        let mut per: BTreeMap<Ipv4Addr, (usize, std::collections::BTreeSet<u32>)> = BTreeMap::new();
+        let mut vni_of = BTreeMap::new();
+        for v in &self.bridge.vlans {
+            if let Some(vni) = v.vni {
+                vni_of.insert(v.vlan_id, vni);
+                if let bridge::Flood::Static(list) = &v.flood {
+                    for ip in list {
+                        per.entry(*ip).or_default().1.insert(vni);
+                    }
+                }
+            }
+        }
+        self.macs.for_each(|vl, _, e| {
+            if let Dest::Vtep(ip) = e.dest {
+                let ent = per.entry(Ipv4Addr::from(ip)).or_default();
+                ent.0 += 1;
+                if let Some(v) = vni_of.get(&vl) {
+                    ent.1.insert(*v);
+                }
+            }
+        });
+        let mut rows = Vec::new();
+        for (ip, (n, vnis)) in per {
+            let ifl = self.ifl(ip);
+            let nh = self.view.next_hop(ip);
+            let mac = self.view.next_hop_mac(u32::from(ip));
+            rows.push((ip, ifl, n, vnis, nh, mac));
+        }
+        let src = self
+            .bridge
+            .underlay
+            .as_ref()
+            .map(|u| u.ip.to_string())
+            .unwrap_or_default();
+        if json {
+            let v: Vec<Value> = rows
+                .iter()
+                .map(|(ip, ifl, n, vnis, nh, mac)| {
+                    json!({"remote-vtep": ip.to_string(), "interface": format!("vtep.{ifl}"), "macs": n,
+                           "vnis": vnis.iter().collect::<Vec<_>>(), "next-hop": nh.map(|x| x.to_string()),
+                           "next-hop-mac": mac.map(|m| mac_str(&m))})
+                })
+                .collect();
+            return serde_json::to_string_pretty(&json!({"source": src, "remotes": v})).unwrap();
+        }
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Logical System Name       Id  SVTEP-IP         IFL   L3-Idx"
+        );
+        let _ = writeln!(s, "<default>                 0   {src:<16} lo0.0    0");
+        let _ = writeln!(s, " RVTEP-IP         IFL-Idx   Interface    MACs  VNIs          Next-hop         Next-hop MAC");
+        for (ip, ifl, n, vnis, nh, mac) in rows {
+            let vn: Vec<String> = vnis.iter().map(|v| v.to_string()).collect();
+            let _ = writeln!(
+                s,
+                " {:<16} {:<9} {:<12} {:<5} {:<13} {:<16} {}",
+                ip.to_string(),
+                ifl,
+                format!("vtep.{ifl}"),
+                n,
+                vn.join(","),
+                nh.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+                mac.map(|m| mac_str(&m))
+                    .unwrap_or_else(|| "unresolved".into())
+            );
+        }
+        s
+    }
+
+    /// `show vlans`: mapping and per-VLAN counters.
+    pub fn show_vlans(&self, json: bool) -> String {
+        let mut rows = Vec::new();
+        for v in &self.bridge.vlans {
+            let id = v.vlan_id as usize;
+            let c = |f: fn(&bridge::VlanCounters) -> u64| self.sum(|w| f(&w.vlan[id]));
+            let ports: Vec<String> = self
+                .bridge
+                .ports
+                .iter()
+                .filter(|p| match &p.mode {
+                    PortMode::Access(a) => *a == v.vlan_id,
+                    PortMode::Trunk(t) => t.contains(&v.vlan_id),
+                    PortMode::Underlay => false,
+                })
+                .map(|p| p.name.clone())
+                .collect();
+            let flood = match &v.flood {
+                bridge::Flood::Group(g) => format!("group {g}"),
+                bridge::Flood::Static(l) if v.vni.is_some() => {
+                    format!(
+                        "static {}",
+                        l.iter()
+                            .map(|x| x.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                }
+                bridge::Flood::Static(_) => "-".into(),
+            };
+            rows.push(json!({
+                "name": v.name, "vlan-id": v.vlan_id, "vni": v.vni, "flood": flood,
+                "encapsulate-inner-vlan": v.encap_inner_vlan, "decapsulate-accept-inner-vlan": v.decap_accept_inner_vlan,
+                "irb": v.irb.map(|(a, p)| format!("{a}/{p}")), "interfaces": ports,
+                "rx": c(|x| x.rx.get()), "tx": c(|x| x.tx.get()), "encap": c(|x| x.encap.get()),
+                "decap": c(|x| x.decap.get()), "flood": c(|x| x.flood.get()), "learned": c(|x| x.learned.get()),
+                "moved": c(|x| x.moved.get()), "aged": self.aged[id], "learn-failed": c(|x| x.learn_failed.get()),
+            }));
+        }
+        if json {
+            return serde_json::to_string_pretty(&json!({"vlans": rows})).unwrap();
+        }
+        let mut s = String::new();
+        for r in rows {
+            let _ = writeln!(
+                s,
+                "{} (vlan-id {}, vni {}, {}) interfaces: {} irb: {}",
+                r["name"].as_str().unwrap_or(""),
+                r["vlan-id"],
+                r["vni"],
+                r["flood"].as_str().unwrap_or(""),
+                r["interfaces"]
+                    .as_array()
+                    .map(|a| a
+                        .iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                    .unwrap_or_default(),
+                r["irb"].as_str().unwrap_or("-"),
+            );
+            let _ = writeln!(
+                s,
+                "  rx {} tx {} encap {} decap {} flood {} learned {} moved {} aged {} learn-failed {}",
+                r["rx"], r["tx"], r["encap"], r["decap"], r["flood"], r["learned"], r["moved"], r["aged"], r["learn-failed"]
+            );
+        }
+        s
+    }
+
+    /// Drop counters by name, summed over workers.
+    pub fn drops(&self) -> Vec<(&'static str, u64)> {
+        bridge::Drop::ALL
+            .iter()
+            .map(|d| (d.name(), self.sum(|c| c.drop_count(*d))))
+            .collect()
+    }
+
+    /// The switching part of `show interfaces`: per-port role and the
+    /// gateway's drop counters and warnings.
+    pub fn interfaces_json(&self, name: Option<&str>) -> Result<Value, String> {
+        let ports: Vec<Value> = self
+            .bridge
+            .ports
+            .iter()
+            .filter(|p| name.is_none_or(|n| n == p.name))
+            .map(|p| {
+                let (mode, vlans): (&str, Vec<u16>) = match &p.mode {
+                    PortMode::Access(v) => ("access", vec![*v]),
+                    PortMode::Trunk(t) => ("trunk", t.clone()),
+                    PortMode::Underlay => ("underlay", vec![]),
+                };
+                let desc = self.config.interface(&p.name).and_then(|i| i.description.clone());
+                let addr = self.config.interface(&p.name).and_then(|i| i.address()).map(|a| a.to_string());
+                json!({"name": p.name, "port": p.port_id, "mode": mode, "vlans": vlans, "mtu": p.mtu,
+                       "mac": mac_str(&p.mac), "description": desc, "address": addr})
+            })
+            .collect();
+        if let Some(n) = name {
+            if ports.is_empty() {
+                return Err(format!("no interface named \"{n}\""));
+            }
+        }
+        let drops: serde_json::Map<String, Value> = self
+            .drops()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        Ok(
+            json!({"interfaces": ports, "drops": drops, "punted": self.punted,
+                  "too-big-warnings": self.warnings}),
+        )
+    }
+
+    pub fn clear_table(&mut self, vlan: Option<u16>) -> Result<String, String> {
+        if let Some(v) = vlan {
+            if !self.bridge.vlans.iter().any(|x| x.vlan_id == v) {
+                return Err(format!("no VLAN with vlan-id {v}"));
+            }
+        }
+        let n = self.macs.clear(vlan);
+        Ok(format!("cleared {n} learned entries"))
+    }
+}

@@ -1,0 +1,378 @@
+//! The VXLAN gateway through the real binary on net_pcap ports: access →
+//! VXLAN (unicast and group), VXLAN → access, inner-VLAN options, flooding,
+//! MAC moves, jumbo frames and the underlay-MTU caveat.
+
+mod common;
+use common::*;
+use std::path::PathBuf;
+
+const H1: [u8; 6] = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
+const VM: [u8; 6] = [0x00, 0x50, 0x56, 0xb9, 0x55, 0x58];
+const REMOTE_STATIC: [u8; 6] = [0x00, 0x50, 0x56, 0xaa, 0x00, 0x01];
+const REMOTE_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
+const BCAST: [u8; 6] = [0xff; 6];
+const OUR_IP: [u8; 4] = [192, 168, 24, 4];
+const PEER_IP: [u8; 4] = [192, 168, 24, 5];
+
+/// Ports in --vdev order: 0 underlay "ul", 1 access "acc" (v100),
+/// 2 trunk "trk" (v100, v10).
+struct Lab {
+    dir: TempDir,
+    eal: Vec<String>,
+    cfg: PathBuf,
+}
+
+impl Lab {
+    fn new(tag: &str, ul_mtu: u16, inner_vlan: bool, rx: [&[Vec<u8>]; 3]) -> Lab {
+        let dir = TempDir::new(tag);
+        let cfg = dir.path("vtep.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                r#"
+[vtep]
+source-interface = "ul"
+[interfaces.ul]
+device = "net_pcap0"
+address = "192.168.24.4/24"
+mtu = {ul_mtu}
+static-arp = [{{ address = "192.168.24.5", mac = "4c:96:14:6b:bb:f0" }}]
+[interfaces.acc]
+device = "net_pcap1"
+interface-mode = "access"
+vlan-members = ["v100"]
+mtu = 9000
+[interfaces.trk]
+device = "net_pcap2"
+interface-mode = "trunk"
+vlan-members = ["v100", "v10"]
+mtu = 9000
+[vlans.v100]
+vlan-id = 100
+[vlans.v100.vxlan]
+vni = 100
+multicast-group = "239.1.1.100"
+encapsulate-inner-vlan = {inner_vlan}
+decapsulate-accept-inner-vlan = {inner_vlan}
+[vlans.v10]
+vlan-id = 10
+[vlans.v10.vxlan]
+vni = 10
+static-remote-vteps = ["192.168.24.5"]
+[ethernet-switching]
+static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.168.24.5" }}]
+"#
+            ),
+        )
+        .unwrap();
+        let mut eal = eal_base();
+        for (i, frames) in rx.iter().enumerate() {
+            let r = dir.path(&format!("rx{i}.pcap"));
+            write_pcap(&r, frames);
+            eal.push("--vdev".into());
+            eal.push(format!(
+                "net_pcap{i},rx_pcap={},tx_pcap={}",
+                r.display(),
+                dir.path(&format!("tx{i}.pcap")).display()
+            ));
+        }
+        Lab { dir, eal, cfg }
+    }
+
+    fn start(&self) -> Vtep {
+        let cfg = self.cfg.display().to_string();
+        Vtep::start(
+            &self.eal,
+            &["--config", &cfg, "--max-pkt-len", "9216"],
+            &self.dir.path("s"),
+        )
+    }
+
+    fn tx(&self, port: usize) -> Vec<Vec<u8>> {
+        read_pcap(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
+    }
+}
+
+fn rx_packets(v: &Vtep) -> u64 {
+    let s = v.json("show port stats all");
+    (0..3)
+        .map(|p| s["ports"][p]["sw"]["rx-packets"].as_u64().unwrap())
+        .sum()
+}
+
+fn wait_rx(v: &Vtep, n: u64) {
+    let t = std::time::Instant::now();
+    while rx_packets(v) < n {
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "only {} of {n} frames received",
+            rx_packets(v)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+}
+
+fn vlan<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["vlans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn access_to_vxlan_unicast_and_group_with_inner_vlan_kept() {
+    let to_remote = udp_frame(200, H1, REMOTE_STATIC, 1);
+    let bcast = udp_frame(100, H1, BCAST, 2);
+    let lab = Lab::new(
+        "encap",
+        9216,
+        true,
+        [&[], &[to_remote.clone(), bcast.clone()], &[]],
+    );
+    let v = lab.start();
+    wait_rx(&v, 2);
+    let vl = v.json("show vlans");
+    assert_eq!(vlan(&vl, "v100")["encap"], 2, "{vl:#}");
+    assert_eq!(vlan(&vl, "v100")["flood"], 1);
+    assert_clean_exit(&v.stop());
+
+    let ul = lab.tx(0);
+    assert_eq!(ul.len(), 2, "underlay frames");
+    // Unicast to the static remote MAC: to the VTEP, its ARP'd MAC.
+    let u = parse_vxlan(&ul[0]);
+    assert_eq!(
+        (u.dst_mac, u.dst_ip, u.src_ip, u.vni, u.ttl),
+        (REMOTE_MAC, PEER_IP, OUR_IP, 100, 64)
+    );
+    assert_eq!(
+        u.inner,
+        tagged(&to_remote, 100),
+        "inner frame keeps (gets) the VLAN 100 tag"
+    );
+    // Broadcast: one copy to the group's multicast MAC.
+    let g = parse_vxlan(&ul[1]);
+    assert_eq!(
+        (g.dst_mac, g.dst_ip, g.vni),
+        ([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64], [239, 1, 1, 100], 100)
+    );
+    assert_eq!(g.inner, tagged(&bcast, 100));
+    // And flooded to the trunk, tagged; never back to the access port.
+    assert_eq!(lab.tx(2), vec![tagged(&bcast, 100)]);
+    assert!(lab.tx(1).is_empty(), "flooded back to its ingress port");
+}
+
+#[test]
+fn encap_strips_the_tag_without_encapsulate_inner_vlan() {
+    let from_trunk = tagged(&udp_frame(300, H1, REMOTE_STATIC, 3), 100);
+    let lab = Lab::new(
+        "encap-noinner",
+        9216,
+        false,
+        [&[], &[], std::slice::from_ref(&from_trunk)],
+    );
+    let v = lab.start();
+    wait_rx(&v, 1);
+    assert_clean_exit(&v.stop());
+    let ul = lab.tx(0);
+    assert_eq!(ul.len(), 1);
+    assert_eq!(
+        parse_vxlan(&ul[0]).inner,
+        udp_frame(300, H1, REMOTE_STATIC, 3),
+        "inner tag removed"
+    );
+}
+
+#[test]
+fn vxlan_to_access_learns_the_remote_vtep() {
+    let inner_bcast = udp_frame(120, VM, BCAST, 4);
+    let inner_uc = udp_frame(140, VM, H1, 5);
+    let h1_hello = udp_frame(100, H1, REMOTE_STATIC, 6);
+    // ul is polled first: the remote frames arrive before H1 is known.
+    let rx_ul = vec![
+        vxlan_frame(
+            PEER_IP,
+            OUR_IP,
+            [2, 0, 0, 0, 0, 0],
+            100,
+            &tagged(&inner_bcast, 100),
+        ),
+        vxlan_frame(
+            PEER_IP,
+            [239, 1, 1, 100],
+            [0x01, 0x00, 0x5e, 0x01, 0x01, 0x64],
+            100,
+            &tagged(&inner_uc, 100),
+        ),
+    ];
+    let lab = Lab::new("decap", 9216, true, [&rx_ul, &[h1_hello], &[]]);
+    let v = lab.start();
+    wait_rx(&v, 3);
+    let t = v.json("show ethernet-switching table");
+    let vm = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["mac"] == "00:50:56:b9:55:58")
+        .expect("VM learned");
+    assert_eq!(vm["interface"], "vtep.32769");
+    assert_eq!(vm["remote-vtep"], "192.168.24.5");
+    assert_eq!(vm["flags"], "D");
+    let h1 = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["mac"] == "00:50:56:6f:2c:31")
+        .expect("H1 learned");
+    assert_eq!(h1["interface"], "acc.0");
+    let (_, text, _) = v.ctl("show ethernet-switching table vlan-id 100");
+    assert!(
+        text.contains("vtep.32769") && text.contains("00:50:56:b9:55:58"),
+        "{text}"
+    );
+    let (_, rem, _) = v.ctl("show ethernet-switching vxlan-tunnel-end-point remote");
+    assert!(
+        rem.contains("192.168.24.5") && rem.contains("vtep.32769"),
+        "{rem}"
+    );
+    assert_clean_exit(&v.stop());
+    // Both decapsulated frames flood locally (H1 unknown then), untagged
+    // on the access port, tagged on the trunk; nothing back to the tunnel
+    // except H1's own frame to the static remote.
+    assert_eq!(lab.tx(1), vec![inner_bcast.clone(), inner_uc.clone()]);
+    assert_eq!(
+        lab.tx(2),
+        vec![tagged(&inner_bcast, 100), tagged(&inner_uc, 100)]
+    );
+    let ul = lab.tx(0);
+    assert_eq!(
+        ul.len(),
+        1,
+        "split horizon: decapsulated frames never go back"
+    );
+    assert_eq!(parse_vxlan(&ul[0]).dst_ip, PEER_IP);
+}
+
+#[test]
+fn tagged_inner_frames_are_dropped_without_decapsulate_accept_inner_vlan() {
+    let inner = udp_frame(120, VM, BCAST, 7);
+    let rx_ul = vec![
+        vxlan_frame(
+            PEER_IP,
+            OUR_IP,
+            [2, 0, 0, 0, 0, 0],
+            100,
+            &tagged(&inner, 100),
+        ),
+        vxlan_frame(PEER_IP, OUR_IP, [2, 0, 0, 0, 0, 0], 100, &inner),
+        vxlan_frame(PEER_IP, OUR_IP, [2, 0, 0, 0, 0, 0], 4242, &inner),
+    ];
+    let lab = Lab::new("decap-noinner", 9216, false, [&rx_ul, &[], &[]]);
+    let v = lab.start();
+    wait_rx(&v, 3);
+    let i = v.json("show interfaces");
+    assert_eq!(i["drops"]["vxlan-inner-vlan"], 1, "{i:#}");
+    assert_eq!(i["drops"]["vxlan-unknown-vni"], 1);
+    assert_clean_exit(&v.stop());
+    assert_eq!(
+        lab.tx(1),
+        vec![inner.clone()],
+        "only the untagged inner frame passes"
+    );
+}
+
+#[test]
+fn vmotion_rarp_moves_the_mac_on_the_first_frame() {
+    // The VM first sits behind the remote VTEP, then announces itself on
+    // the access port with ESXi's RARP.
+    let mut rarp = vec![0u8; 60];
+    rarp[0..6].copy_from_slice(&BCAST);
+    rarp[6..12].copy_from_slice(&VM);
+    rarp[12..14].copy_from_slice(&0x8035u16.to_be_bytes());
+    rarp[14..22].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, 3]);
+    rarp[22..28].copy_from_slice(&VM);
+    rarp[32..38].copy_from_slice(&VM);
+    let rx_ul = vec![vxlan_frame(
+        PEER_IP,
+        OUR_IP,
+        [2, 0, 0, 0, 0, 0],
+        100,
+        &tagged(&udp_frame(100, VM, H1, 8), 100),
+    )];
+    let lab = Lab::new("move", 9216, true, [&rx_ul, &[rarp.clone()], &[]]);
+    let v = lab.start();
+    wait_rx(&v, 2);
+    let t = v.json("show ethernet-switching table vlan-id 100");
+    let vm = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["mac"] == "00:50:56:b9:55:58")
+        .expect("VM");
+    assert_eq!(vm["interface"], "acc.0", "moved to the access port");
+    let vl = v.json("show vlans");
+    assert_eq!(vlan(&vl, "v100")["moved"], 1);
+    assert_eq!(vlan(&vl, "v100")["learned"], 1);
+    assert_clean_exit(&v.stop());
+    // The RARP crossed the tunnel to the group: the far side relearns too.
+    let ul = lab.tx(0);
+    assert_eq!(ul.len(), 1);
+    let g = parse_vxlan(&ul[0]);
+    assert_eq!(g.dst_ip, [239, 1, 1, 100]);
+    assert_eq!(g.inner, tagged(&rarp, 100));
+}
+
+#[test]
+fn jumbo_9014_byte_frames_become_9064_byte_vxlan_frames() {
+    let jumbo = udp_frame(9014, H1, REMOTE_STATIC, 9);
+    let lab = Lab::new(
+        "jumbo",
+        9216,
+        false,
+        [&[], &[jumbo.clone(), jumbo.clone()], &[]],
+    );
+    let v = lab.start();
+    wait_rx(&v, 2);
+    assert_clean_exit(&v.stop());
+    let ul = lab.tx(0);
+    assert_eq!(ul.len(), 2);
+    for f in &ul {
+        assert_eq!(f.len(), 9064);
+        assert_eq!(u16::from_be_bytes([f[16], f[17]]), 9050, "outer IP length");
+        assert_eq!(parse_vxlan(f).inner, jumbo);
+    }
+}
+
+#[test]
+fn too_big_for_a_1500_underlay_is_dropped_counted_and_reported() {
+    let jumbo = udp_frame(9014, H1, REMOTE_STATIC, 10);
+    let small = udp_frame(1000, H1, REMOTE_STATIC, 11);
+    let lab = Lab::new(
+        "toobig",
+        1500,
+        false,
+        [&[], &[jumbo.clone(), small.clone(), jumbo], &[]],
+    );
+    let v = lab.start();
+    wait_rx(&v, 3);
+    let i = v.json("show interfaces");
+    assert_eq!(i["drops"]["too-big"], 2, "{i:#}");
+    // The warning comes from the control thread within a second or two.
+    let t = std::time::Instant::now();
+    while !v.stderr().contains("needs mtu 9050") {
+        assert!(
+            t.elapsed().as_secs() < 10,
+            "no too-big warning: {}",
+            v.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let res = v.stop();
+    assert_clean_exit(&res);
+    assert!(res.2.contains("dropped 9014-byte frames as too big for the underlay ul (mtu 1500): it needs mtu 9050 or more"), "{}", res.2);
+    let ul = lab.tx(0);
+    assert_eq!(ul.len(), 1, "the small frame still goes");
+    assert_eq!(parse_vxlan(&ul[0]).inner, small);
+}
