@@ -16,6 +16,9 @@ use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
+#[cfg(test)]
+mod tests;
+
 /// An Ethernet MAC address.
 pub type MacAddr = [u8; 6];
 
