@@ -510,6 +510,17 @@ impl App {
                     Err(e) => Reply::error(e),
                 }
             }
+            Command::SetVlan(_)
+            | Command::DeleteVlan { .. }
+            | Command::SetStaticMac { .. }
+            | Command::DeleteStaticMac { .. }
+            | Command::SetAgingTime { .. } => match self.switch.as_mut() {
+                None => Reply::error("configuration changes need --forward-mode vxlan".into()),
+                Some(sw) => match sw.apply(&cmd) {
+                    Ok(t) => Reply::text(t),
+                    Err(e) => Reply::error(e),
+                },
+            },
             Command::ShowConfig { json } => {
                 let v = self.config_json();
                 if json {

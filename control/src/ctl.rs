@@ -25,6 +25,13 @@ commands (add --json to any show command):
   show interfaces [NAME]     ports, roles, drop counters by reason
   clear ethernet-switching table [vlan-id N]
                              forget learned MACs (all or one VLAN)
+live changes (workers keep forwarding; IGMP follows):
+  set vlans NAME vlan-id N [vxlan vni M (multicast-group G | static-remote-vteps IP[,IP…])
+                           [encapsulate-inner-vlan] [decapsulate-accept-inner-vlan]]
+  delete vlans NAME
+  set ethernet-switching static-mac vlan NAME mac MAC (interface IF | remote-vtep IP)
+  delete ethernet-switching static-mac vlan NAME mac MAC
+  set ethernet-switching mac-table-aging-time SECONDS
   help                       this list
   quit                       stop workers, print final stats, exit";
 
@@ -39,14 +46,137 @@ pub enum Command {
     Start,
     Stop,
     Quit,
-    ShowPortStats { json: bool },
+    ShowPortStats {
+        json: bool,
+    },
     ClearPortStats,
-    ShowConfig { json: bool },
-    ShowMacTable { vlan: Option<u16>, json: bool },
-    ShowVteps { json: bool },
-    ShowVlans { json: bool },
-    ShowInterfaces { name: Option<String>, json: bool },
-    ClearMacTable { vlan: Option<u16> },
+    ShowConfig {
+        json: bool,
+    },
+    ShowMacTable {
+        vlan: Option<u16>,
+        json: bool,
+    },
+    ShowVteps {
+        json: bool,
+    },
+    ShowVlans {
+        json: bool,
+    },
+    ShowInterfaces {
+        name: Option<String>,
+        json: bool,
+    },
+    ClearMacTable {
+        vlan: Option<u16>,
+    },
+    SetVlan(SetVlan),
+    DeleteVlan {
+        name: String,
+    },
+    SetStaticMac {
+        vlan: String,
+        mac: [u8; 6],
+        target: MacTarget,
+    },
+    DeleteStaticMac {
+        vlan: String,
+        mac: [u8; 6],
+    },
+    SetAgingTime {
+        seconds: u32,
+    },
+}
+
+/// `set vlans NAME vlan-id N [vxlan …]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetVlan {
+    pub name: String,
+    pub vlan_id: u16,
+    pub vxlan: Option<SetVxlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetVxlan {
+    pub vni: u32,
+    pub group: Option<std::net::Ipv4Addr>,
+    pub static_vteps: Vec<std::net::Ipv4Addr>,
+    pub encapsulate_inner_vlan: bool,
+    pub decapsulate_accept_inner_vlan: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MacTarget {
+    Interface(String),
+    RemoteVtep(std::net::Ipv4Addr),
+}
+
+fn ip(w: &str, what: &str) -> Result<std::net::Ipv4Addr, String> {
+    w.parse()
+        .map_err(|_| format!("{what} \"{w}\" is not an IPv4 address"))
+}
+
+fn mac(w: &str) -> Result<[u8; 6], String> {
+    crate::config::parse_mac(w)
+        .ok_or_else(|| format!("mac \"{w}\" is not a MAC address (aa:bb:cc:dd:ee:ff)"))
+}
+
+const SET_VLAN: &str = "set vlans NAME vlan-id N [vxlan vni M (multicast-group G | static-remote-vteps IP[,IP…]) [encapsulate-inner-vlan] [decapsulate-accept-inner-vlan]]";
+const SET_MAC: &str =
+    "set ethernet-switching static-mac vlan NAME mac MAC (interface IF | remote-vtep IP)";
+
+fn parse_set_vlan(w: &[&str]) -> Result<Command, String> {
+    let bad = || format!("malformed \"{}\": expected \"{SET_VLAN}\"", w.join(" "));
+    let [_, _, name, "vlan-id", id, rest @ ..] = w else {
+        return Err(bad());
+    };
+    let vlan_id = vlan_id(id)?;
+    let mut vxlan = None;
+    match rest {
+        [] => {}
+        ["vxlan", "vni", vni, more @ ..] => {
+            let vni: u32 = vni
+                .parse()
+                .ok()
+                .filter(|v| *v <= 0xff_ffff)
+                .ok_or_else(|| format!("vni \"{vni}\" is outside 0-16777215"))?;
+            let mut x = SetVxlan {
+                vni,
+                group: None,
+                static_vteps: Vec::new(),
+                encapsulate_inner_vlan: false,
+                decapsulate_accept_inner_vlan: false,
+            };
+            let mut it = more.iter();
+            while let Some(k) = it.next() {
+                match *k {
+                    "multicast-group" => {
+                        x.group = Some(ip(it.next().ok_or_else(bad)?, "multicast-group")?)
+                    }
+                    "static-remote-vteps" => {
+                        for a in it.next().ok_or_else(bad)?.split(',') {
+                            x.static_vteps.push(ip(a, "static-remote-vteps")?);
+                        }
+                    }
+                    "encapsulate-inner-vlan" => x.encapsulate_inner_vlan = true,
+                    "decapsulate-accept-inner-vlan" => x.decapsulate_accept_inner_vlan = true,
+                    _ => return Err(bad()),
+                }
+            }
+            if x.group.is_some() != x.static_vteps.is_empty() {
+                return Err(format!(
+                    "set vlans {name}: give exactly one of multicast-group and static-remote-vteps"
+                ));
+            }
+            vxlan = Some(x);
+        }
+        _ => return Err(bad()),
+    }
+    Ok(Command::SetVlan(SetVlan {
+        name: name.to_string(),
+        vlan_id,
+        vxlan,
+    }))
 }
 
 fn vlan_id(w: &str) -> Result<u16, String> {
@@ -82,6 +212,29 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ["clear", "ethernet-switching", "table", "vlan-id", v] => Command::ClearMacTable { vlan: Some(vlan_id(v)?) },
         ["show", "ethernet-switching", "table", "vlan-id"] | ["clear", "ethernet-switching", "table", "vlan-id"] => {
             return Err(format!("incomplete command \"{}\": expected a VLAN id after vlan-id", words.join(" ")))
+        }
+        ["set", "vlans", ..] => parse_set_vlan(&words)?,
+        ["delete", "vlans", name] => Command::DeleteVlan { name: name.to_string() },
+        ["set", "ethernet-switching", "static-mac", "vlan", v, "mac", m, "interface", i] => {
+            Command::SetStaticMac { vlan: v.to_string(), mac: mac(m)?, target: MacTarget::Interface(i.to_string()) }
+        }
+        ["set", "ethernet-switching", "static-mac", "vlan", v, "mac", m, "remote-vtep", a] => {
+            Command::SetStaticMac { vlan: v.to_string(), mac: mac(m)?, target: MacTarget::RemoteVtep(ip(a, "remote-vtep")?) }
+        }
+        ["set", "ethernet-switching", "static-mac", ..] => {
+            return Err(format!("malformed \"{}\": expected \"{SET_MAC}\"", words.join(" ")))
+        }
+        ["delete", "ethernet-switching", "static-mac", "vlan", v, "mac", m] => {
+            Command::DeleteStaticMac { vlan: v.to_string(), mac: mac(m)? }
+        }
+        ["set", "ethernet-switching", "mac-table-aging-time", s] => Command::SetAgingTime {
+            seconds: s.parse().map_err(|_| format!("mac-table-aging-time \"{s}\" is not a number of seconds"))?,
+        },
+        ["set", ..] | ["delete", ..] => {
+            return Err(format!(
+                "unknown command \"{}\": expected \"{SET_VLAN}\", \"delete vlans NAME\", \"{SET_MAC}\", \"delete ethernet-switching static-mac vlan NAME mac MAC\" or \"set ethernet-switching mac-table-aging-time SECONDS\"",
+                words.join(" ")
+            ))
         }
         ["show", "ethernet-switching", ..] => {
             return Err(format!(
@@ -385,6 +538,9 @@ mod tests {
             ("show ethernet-switching table vlan-id 5000", "vlan-id \"5000\" is not a VLAN id (1-4094)"),
             ("show ethernet-switching table vlan-id", "incomplete command \"show ethernet-switching table vlan-id\": expected a VLAN id after vlan-id"),
             ("start --json", "--json applies to show commands only, not \"start\""),
+            ("set vlans v2 vlan-id 2 vxlan vni 2", "set vlans v2: give exactly one of multicast-group and static-remote-vteps"),
+            ("set vlans v2 vlan-id 2 vxlan vni 99999999 multicast-group 239.1.1.1", "vni \"99999999\" is outside 0-16777215"),
+            ("set ethernet-switching static-mac vlan v10 mac zz interface x", "mac \"zz\" is not a MAC address (aa:bb:cc:dd:ee:ff)"),
         ] {
             let e = parse(line).unwrap_err();
             assert_eq!(e, want);

@@ -5,6 +5,7 @@
 
 use crate::app::PortInfo;
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
+use crate::ctl::{Command, MacTarget};
 use crate::stats::mac_str;
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
@@ -30,9 +31,27 @@ pub fn now_secs() -> u32 {
     (dpdk::tsc() / dpdk::tsc_hz().max(1)) as u32
 }
 
+/// A port the EAL brought up: DPDK name, id, MAC.
+#[derive(Clone, Debug)]
+pub struct PortRef {
+    pub name: String,
+    pub id: u16,
+    pub mac: [u8; 6],
+}
+
+impl From<&PortInfo> for PortRef {
+    fn from(p: &PortInfo) -> Self {
+        PortRef {
+            name: p.name.clone(),
+            id: p.port.0,
+            mac: p.mac,
+        }
+    }
+}
+
 /// Compiles the configuration for the ports the EAL brought up.
-pub fn bridge_config(cfg: &Config, ports: &[PortInfo]) -> Result<BridgeConfig, String> {
-    let port_of = |ifname: &str, dev: &str| -> Result<&PortInfo, String> {
+pub fn bridge_config(cfg: &Config, ports: &[PortRef]) -> Result<BridgeConfig, String> {
+    let port_of = |ifname: &str, dev: &str| -> Result<&PortRef, String> {
         ports
             .iter()
             .find(|p| p.name == dev || canonical(&p.name) == canonical(dev))
@@ -53,7 +72,7 @@ pub fn bridge_config(cfg: &Config, ports: &[PortInfo]) -> Result<BridgeConfig, S
                 let p = port_of(&i.name, device)?;
                 if cfg.vtep.source_interface.as_deref() == Some(i.name.as_str()) {
                     b.underlay = Some(bridge::Underlay {
-                        port_id: p.port.0,
+                        port_id: p.id,
                         ip: address.addr,
                         prefix: address.prefix_len,
                         mac: p.mac,
@@ -71,7 +90,7 @@ pub fn bridge_config(cfg: &Config, ports: &[PortInfo]) -> Result<BridgeConfig, S
         };
         let p = port_of(&i.name, dev)?;
         b.ports.push(PortConf {
-            port_id: p.port.0,
+            port_id: p.id,
             name: i.name.clone(),
             mode,
             mac: p.mac,
@@ -116,6 +135,26 @@ pub fn bridge_config(cfg: &Config, ports: &[PortInfo]) -> Result<BridgeConfig, S
     Ok(b)
 }
 
+fn static_dest(bridge: &BridgeConfig, t: &StaticMacTarget) -> Result<Dest, String> {
+    match t {
+        StaticMacTarget::Interface(n) => bridge
+            .ports
+            .iter()
+            .find(|p| &p.name == n)
+            .map(|p| Dest::Port(p.port_id))
+            .ok_or_else(|| format!("ethernet-switching.static-mac: interface \"{n}\" has no port")),
+        StaticMacTarget::RemoteVtep(ip) => Ok(Dest::Vtep(u32::from(*ip))),
+    }
+}
+
+fn install_static_macs(cfg: &Config, bridge: &BridgeConfig, macs: &MacTable) -> Result<(), String> {
+    for s in &cfg.ethernet_switching.static_mac {
+        macs.insert_static(s.vlan, &s.mac, static_dest(bridge, &s.target)?)
+            .map_err(|_| "ethernet-switching.static-mac: the MAC table is full".to_string())?;
+    }
+    Ok(())
+}
+
 fn canonical(dev: &str) -> String {
     dev.to_ascii_lowercase()
 }
@@ -123,6 +162,7 @@ fn canonical(dev: &str) -> String {
 /// Control-thread state of vxlan mode.
 pub struct Switch {
     pub config: Config,
+    pub ports: Vec<PortRef>,
     pub bridge: BridgeConfig,
     pub view: Arc<View>,
     pub macs: Arc<MacTable>,
@@ -137,28 +177,19 @@ pub struct Switch {
     last_age: u32,
     warned: BTreeMap<u16, (Instant, u64)>,
     pub warnings: Vec<String>,
+    /// ARP-resolved next hops (the control plane's).
+    resolved: Vec<(Ipv4Addr, [u8; 6])>,
 }
 
 impl Switch {
     pub fn new(config: Config, ports: &[PortInfo], nb_workers: usize) -> Result<Switch, String> {
-        let bridge = bridge_config(&config, ports)?;
+        let ports: Vec<PortRef> = ports.iter().map(PortRef::from).collect();
+        let bridge = bridge_config(&config, &ports)?;
         let view = Arc::new(View::new(&bridge));
         let macs = Arc::new(MacTable::new(
             config.ethernet_switching.mac_table_size as usize,
         ));
-        for s in &config.ethernet_switching.static_mac {
-            let dest = match &s.target {
-                StaticMacTarget::Interface(n) => {
-                    let p = bridge.ports.iter().find(|p| &p.name == n).ok_or_else(|| {
-                        format!("ethernet-switching.static-mac: interface \"{n}\" has no port")
-                    })?;
-                    Dest::Port(p.port_id)
-                }
-                StaticMacTarget::RemoteVtep(ip) => Dest::Vtep(u32::from(*ip)),
-            };
-            macs.insert_static(s.vlan, &s.mac, dest)
-                .map_err(|_| "ethernet-switching.static-mac: the MAC table is full".to_string())?;
-        }
+        install_static_macs(&config, &bridge, &macs)?;
         let mailboxes: Vec<Arc<ViewMailbox>> = (0..nb_workers)
             .map(|_| Arc::new(ViewMailbox::default()))
             .collect();
@@ -167,6 +198,7 @@ impl Switch {
         }
         Ok(Switch {
             config,
+            ports,
             bridge,
             view,
             macs,
@@ -181,6 +213,7 @@ impl Switch {
             last_age: now_secs(),
             warned: BTreeMap::new(),
             warnings: Vec::new(),
+            resolved: Vec::new(),
         })
     }
 
@@ -557,6 +590,153 @@ impl Switch {
             json!({"interfaces": ports, "drops": drops, "punted": self.punted,
                   "too-big-warnings": self.warnings}),
         )
+    }
+
+    /// A live configuration change: validated like a file, compiled, and
+    /// published to the workers between their bursts. The MAC table
+    /// follows: entries of removed VLANs go, static entries are replaced.
+    pub fn apply(&mut self, cmd: &Command) -> Result<String, String> {
+        let mut c = self.config.clone();
+        let msg = match cmd {
+            Command::SetVlan(sv) => {
+                let vx = sv.vxlan.as_ref().map(|x| config::Vxlan {
+                    vni: x.vni,
+                    flood: match x.group {
+                        Some(g) => config::Flood::MulticastGroup(g),
+                        None => config::Flood::StaticRemoteVteps(x.static_vteps.clone()),
+                    },
+                    encapsulate_inner_vlan: x.encapsulate_inner_vlan,
+                    decapsulate_accept_inner_vlan: x.decapsulate_accept_inner_vlan,
+                });
+                match c.vlans.iter_mut().find(|v| v.name == sv.name) {
+                    Some(v) => {
+                        v.vlan_id = sv.vlan_id;
+                        v.vxlan = vx;
+                    }
+                    None => c.vlans.push(config::Vlan {
+                        name: sv.name.clone(),
+                        vlan_id: sv.vlan_id,
+                        description: None,
+                        l3_interface: None,
+                        vxlan: vx,
+                    }),
+                }
+                format!("vlan {} set", sv.name)
+            }
+            Command::DeleteVlan { name } => {
+                let id = c
+                    .vlan_by_name(name)
+                    .map(|v| v.vlan_id)
+                    .ok_or_else(|| format!("no VLAN named \"{name}\""))?;
+                for i in &mut c.interfaces {
+                    match &mut i.kind {
+                        InterfaceKind::Access { vlan, .. } if *vlan == id => {
+                            return Err(format!(
+                                "vlan {name} is the access VLAN of {}: change that port first",
+                                i.name
+                            ));
+                        }
+                        InterfaceKind::Trunk { vlans, .. } => vlans.retain(|v| *v != id),
+                        _ => {}
+                    }
+                }
+                c.ethernet_switching.static_mac.retain(|m| m.vlan != id);
+                c.vlans.retain(|v| v.name != *name);
+                format!("vlan {name} deleted")
+            }
+            Command::SetStaticMac { vlan, mac, target } => {
+                let id = c
+                    .vlan_by_name(vlan)
+                    .map(|v| v.vlan_id)
+                    .ok_or_else(|| format!("no VLAN named \"{vlan}\""))?;
+                c.ethernet_switching
+                    .static_mac
+                    .retain(|m| !(m.vlan == id && m.mac == *mac));
+                c.ethernet_switching.static_mac.push(config::StaticMac {
+                    vlan: id,
+                    mac: *mac,
+                    target: match target {
+                        MacTarget::Interface(i) => StaticMacTarget::Interface(i.clone()),
+                        MacTarget::RemoteVtep(ip) => StaticMacTarget::RemoteVtep(*ip),
+                    },
+                });
+                format!("static-mac {} set in {vlan}", mac_str(mac))
+            }
+            Command::DeleteStaticMac { vlan, mac } => {
+                let id = c
+                    .vlan_by_name(vlan)
+                    .map(|v| v.vlan_id)
+                    .ok_or_else(|| format!("no VLAN named \"{vlan}\""))?;
+                let before = c.ethernet_switching.static_mac.len();
+                c.ethernet_switching
+                    .static_mac
+                    .retain(|m| !(m.vlan == id && m.mac == *mac));
+                if before == c.ethernet_switching.static_mac.len() {
+                    return Err(format!("no static-mac {} in vlan {vlan}", mac_str(mac)));
+                }
+                format!("static-mac {} deleted from {vlan}", mac_str(mac))
+            }
+            Command::SetAgingTime { seconds } => {
+                c.ethernet_switching.mac_table_aging_time = *seconds;
+                format!("mac-table-aging-time {seconds}")
+            }
+            _ => return Err("not a configuration change".into()),
+        };
+        // The same validation as a file, one line on error.
+        let c = Config::parse(&c.to_toml()).map_err(|e| e.to_string())?;
+        let bridge = bridge_config(&c, &self.ports)?;
+        let old_vlans: Vec<u16> = self.config.vlans.iter().map(|v| v.vlan_id).collect();
+        // Statics first leave (they may move or vanish), then come back.
+        for s in &self.config.ethernet_switching.static_mac {
+            self.macs.remove(s.vlan, &s.mac);
+        }
+        for v in old_vlans {
+            if c.vlan_by_id(v).is_none() {
+                self.macs.clear(Some(v));
+            }
+        }
+        install_static_macs(&c, &bridge, &self.macs)?;
+        self.config = c;
+        self.bridge = bridge;
+        self.set_neighbors(self.resolved.clone());
+        Ok(msg)
+    }
+
+    /// Next hops resolved by ARP: the view gets static-arp plus these.
+    pub fn set_neighbors(&mut self, resolved: Vec<(Ipv4Addr, [u8; 6])>) {
+        let mut n: Vec<(Ipv4Addr, [u8; 6])> = match self.config.underlay().map(|i| &i.kind) {
+            Some(InterfaceKind::Underlay { static_arp, .. }) => {
+                static_arp.iter().map(|a| (a.address, a.mac)).collect()
+            }
+            _ => Vec::new(),
+        };
+        for (ip, mac) in &resolved {
+            if !n.iter().any(|(a, _)| a == ip) {
+                n.push((*ip, *mac));
+            }
+        }
+        self.resolved = resolved;
+        self.bridge.neighbors = n;
+        self.republish();
+    }
+
+    /// Remote VTEPs the gateway needs next hops for: configured ones and
+    /// those the MAC table learned.
+    pub fn remote_vteps(&self) -> Vec<Ipv4Addr> {
+        let mut v: Vec<Ipv4Addr> = Vec::new();
+        for vl in &self.bridge.vlans {
+            if let bridge::Flood::Static(l) = &vl.flood {
+                v.extend(l);
+            }
+        }
+        self.macs.for_each(|_, _, e| {
+            if let Dest::Vtep(ip) = e.dest {
+                v.push(Ipv4Addr::from(ip));
+            }
+        });
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn clear_table(&mut self, vlan: Option<u16>) -> Result<String, String> {

@@ -376,3 +376,148 @@ fn too_big_for_a_1500_underlay_is_dropped_counted_and_reported() {
     assert_eq!(ul.len(), 1, "the small frame still goes");
     assert_eq!(parse_vxlan(&ul[0]).inner, small);
 }
+
+/// Live changes while traffic flows: a VLAN appears and goes, unrelated
+/// traffic keeps flowing, bad changes change nothing.
+#[test]
+fn live_set_and_delete_vlans_while_traffic_flows() {
+    let dir = TempDir::new("live");
+    let cfg = dir.path("vtep.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[vtep]
+source-interface = "ul"
+[interfaces.ul]
+device = "net_null0"
+address = "192.168.24.4/24"
+mtu = 9216
+[interfaces.trk]
+device = "net_pcap0"
+interface-mode = "trunk"
+vlan-members = ["all"]
+mtu = 9000
+[vlans.v100]
+vlan-id = 100
+[vlans.v100.vxlan]
+vni = 100
+multicast-group = "239.1.1.100"
+"#,
+    )
+    .unwrap();
+    let rx = dir.path("rx.pcap");
+    write_pcap(
+        &rx,
+        &[
+            tagged(&udp_frame(100, H1, BCAST, 1), 100),
+            tagged(&udp_frame(100, VM, BCAST, 2), 200),
+        ],
+    );
+    let mut eal = eal_base();
+    eal.extend([
+        "--vdev".to_string(),
+        "net_null0,no-rx=1".to_string(),
+        "--vdev".to_string(),
+        format!("net_pcap0,rx_pcap={},infinite_rx=1", rx.display()),
+    ]);
+    let c = cfg.display().to_string();
+    let v = Vtep::start(&eal, &["--config", &c, "--burst", "8"], &dir.path("s"));
+    let encap = |v: &Vtep, name: &str| -> Option<u64> {
+        let j = v.json("show vlans");
+        j["vlans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .map(|x| x["encap"].as_u64().unwrap())
+    };
+    let not_member = |v: &Vtep| {
+        v.json("show interfaces")["drops"]["vlan-not-member"]
+            .as_u64()
+            .unwrap()
+    };
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(300));
+    pause();
+    let (a100, nm) = (encap(&v, "v100").unwrap(), not_member(&v));
+    assert!(
+        a100 > 0 && nm > 0,
+        "v100 forwards, VLAN 200 is dropped before it exists"
+    );
+    assert_eq!(encap(&v, "v200"), None);
+
+    let (rc, out, err) =
+        v.ctl("set vlans v200 vlan-id 200 vxlan vni 200 multicast-group 239.1.1.200");
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(out.trim(), "vlan v200 set");
+    pause();
+    let b200 = encap(&v, "v200").expect("v200 exists");
+    assert!(b200 > 0, "VLAN 200 forwards after set");
+    let b100 = encap(&v, "v100").unwrap();
+    assert!(b100 > a100, "v100 kept forwarding");
+    let nm2 = not_member(&v);
+    pause();
+    assert!(
+        not_member(&v) - nm2 < 64,
+        "VLAN 200 frames still dropped after the change"
+    );
+
+    // A change that breaks validation: one line, nothing changes.
+    let (rc, _, err) = v.ctl("set vlans v300 vlan-id 100 vxlan vni 300 multicast-group 239.1.1.3");
+    assert_eq!(rc, 1);
+    assert_eq!(
+        err.trim(),
+        "error: vlans.v300.vlan-id: 100 is already used by vlans.v100"
+    );
+    assert!(encap(&v, "v300").is_none());
+    let (rc, _, err) = v.ctl("set vlans v300 vlan-id 300 vxlan vni 300 multicast-group 10.0.0.1");
+    assert_eq!(rc, 1, "{err}");
+    assert!(err.contains("is not an IPv4 multicast address"), "{err}");
+
+    let (rc, out, _) = v.ctl("delete vlans v200");
+    assert_eq!((rc, out.trim()), (0, "vlan v200 deleted"));
+    pause();
+    assert!(encap(&v, "v200").is_none());
+    let nm3 = not_member(&v);
+    pause();
+    assert!(not_member(&v) > nm3, "VLAN 200 dropped again after delete");
+    let c100 = encap(&v, "v100").unwrap();
+    pause();
+    assert!(encap(&v, "v100").unwrap() > c100, "v100 still forwarding");
+
+    // Static MACs and aging time.
+    let (rc, _, err) = v.ctl("set ethernet-switching static-mac vlan v100 mac 00:50:56:aa:00:09 remote-vtep 192.168.24.9");
+    assert_eq!(rc, 0, "{err}");
+    let t = v.json("show ethernet-switching table vlan-id 100");
+    assert!(
+        t["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["mac"] == "00:50:56:aa:00:09" && e["flags"] == "S"),
+        "{t:#}"
+    );
+    assert_eq!(
+        v.ctl("delete ethernet-switching static-mac vlan v100 mac 00:50:56:aa:00:09")
+            .0,
+        0
+    );
+    let t = v.json("show ethernet-switching table vlan-id 100");
+    assert!(!t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["mac"] == "00:50:56:aa:00:09"));
+    assert_eq!(v.ctl("set ethernet-switching mac-table-aging-time 1").0, 0);
+    let cfg = v.json("show config");
+    assert_eq!(
+        cfg["vtep-config"]["ethernet-switching"]["mac-table-aging-time"],
+        1
+    );
+    // With traffic stopped, learned MACs age out within a couple of seconds.
+    assert_eq!(v.ctl("stop").0, 0);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let t = v.json("show ethernet-switching table");
+    assert_eq!(t["learned"], 0, "{t:#}");
+    assert!(v.json("show vlans")["vlans"][0]["aged"].as_u64().unwrap() >= 1);
+    assert_clean_exit(&v.stop());
+}
