@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
 use crate::stats::{self, PortView, Snapshot};
 use crate::switch::Switch;
-use dataplane::dpdk::{Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
+use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
 use dataplane::worker::{
     self, Control, InjectRing, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
 };
@@ -417,6 +417,36 @@ impl App {
             std::thread::sleep(Duration::from_millis(5));
         }
         0
+    }
+
+    /// Sends one frame built by the control thread: on the port's spare
+    /// TX queue (only this thread uses it) or through the owning worker's
+    /// inject ring. Never touches a worker's TX queue.
+    pub fn send(&mut self, port: u16, frame: &[u8]) -> bool {
+        let Some(p) = self.ports.get(port as usize) else {
+            return false;
+        };
+        let Some(mut m) = self.pool.alloc() else {
+            return false;
+        };
+        let buf = m.buf_mut();
+        if frame.len() > buf.len() {
+            return false;
+        }
+        buf[..frame.len()].copy_from_slice(frame);
+        m.set_len(frame.len() as u16);
+        match &p.ctl_tx {
+            CtlTx::Queue(q) => {
+                let mut raw = [m.into_raw()];
+                if dpdk::tx_burst(port, *q, &mut raw) == 1 {
+                    true
+                } else {
+                    dpdk::free_bulk(&mut raw);
+                    false
+                }
+            }
+            CtlTx::Ring(r) => r.push(m).is_ok(),
+        }
     }
 
     /// Runs one command line from the prompt or the socket.

@@ -361,7 +361,7 @@ fn too_big_for_a_1500_underlay_is_dropped_counted_and_reported() {
     assert_eq!(i["drops"]["too-big"], 2, "{i:#}");
     // The warning comes from the control thread within a second or two.
     let t = std::time::Instant::now();
-    while !v.stderr().contains("needs mtu 9050") {
+    while !v.stderr().contains("dropped 9014-byte frames") {
         assert!(
             t.elapsed().as_secs() < 10,
             "no too-big warning: {}",
@@ -371,6 +371,8 @@ fn too_big_for_a_1500_underlay_is_dropped_counted_and_reported() {
     }
     let res = v.stop();
     assert_clean_exit(&res);
+    // Said at start from the config, and again from the traffic.
+    assert!(res.2.contains("interfaces.ul.mtu: 1500 is too small to carry 9000-byte frames from acc over VXLAN; the underlay needs mtu 9050 or more"), "{}", res.2);
     assert!(res.2.contains("dropped 9014-byte frames as too big for the underlay ul (mtu 1500): it needs mtu 9050 or more"), "{}", res.2);
     let ul = lab.tx(0);
     assert_eq!(ul.len(), 1, "the small frame still goes");
