@@ -1,5 +1,7 @@
 //! Frame builders and parsers for the control thread: ARP and RARP, ICMP
-//! echo, IGMP v2/v3 (RFC 2236, RFC 3376) and LLDP (IEEE 802.1AB).
+//! echo, IGMP v2/v3 (RFC 2236, RFC 3376), LLDP (IEEE 802.1AB) and VXLAN
+//! encapsulation (RFC 7348) of frames the control thread sends into a
+//! bridge domain.
 //!
 //! Everything here works on plain byte buffers and owns its output; it runs
 //! on the control thread, never per packet. Parsers take a whole Ethernet
@@ -42,6 +44,7 @@ pub mod ethertype {
 pub mod ip_proto {
     pub const ICMP: u8 = 1;
     pub const IGMP: u8 = 2;
+    pub const UDP: u8 = 17;
 }
 
 // ---------------------------------------------------------------------------
@@ -1175,4 +1178,133 @@ pub fn parse_lldp(frame: &[u8]) -> Option<LldpNeighbor> {
         }
     }
     Some(n)
+}
+
+// ---------------------------------------------------------------------------
+// VXLAN encapsulation (RFC 7348), for frames the control thread originates
+// ---------------------------------------------------------------------------
+
+mod udp_field {
+    pub const SRC_PORT: usize = 0;
+    pub const DST_PORT: usize = 2;
+    pub const LEN: usize = 4;
+    pub const HEADER_LEN: usize = 8;
+}
+
+mod vxlan_field {
+    pub const FLAGS: usize = 0;
+    pub const VNI: usize = 4;
+    pub const HEADER_LEN: usize = 8;
+    pub const FLAG_I: u8 = 0x08;
+    pub const VNI_MAX: u32 = 0x00ff_ffff;
+}
+
+/// Outer Ethernet + IPv4 + UDP + VXLAN: 50 bytes on an untagged underlay.
+pub const VXLAN_OUTER_LEN: usize = eth_field::HEADER_LEN
+    + ipv4_field::MIN_HEADER_LEN
+    + udp_field::HEADER_LEN
+    + vxlan_field::HEADER_LEN;
+/// What the outer IPv4 packet adds to the inner frame: 36 bytes.
+pub const VXLAN_IP_OVERHEAD: usize = VXLAN_OUTER_LEN - eth_field::HEADER_LEN;
+/// RFC 7348's recommended UDP source port range is 49152–65535.
+pub const VXLAN_SPORT_BASE: u16 = 49152;
+const VXLAN_SPORT_RANGE: u32 = 16384;
+
+/// The outer headers of a VXLAN packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VxlanOuter {
+    pub src_mac: MacAddr,
+    pub dst_mac: MacAddr,
+    pub src_ip: Ipv4Addr,
+    pub dst_ip: Ipv4Addr,
+    pub ttl: u8,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// 24 bits; higher bits are dropped.
+    pub vni: u32,
+}
+
+/// The outer UDP source port for an inner frame: 49152 + an FNV-1a hash
+/// of the inner destination and source MACs mod 16384, so one MAC pair
+/// keeps one underlay ECMP path.
+pub fn vxlan_source_port(inner: &[u8]) -> u16 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in inner.iter().take(eth_field::SRC.end) {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    VXLAN_SPORT_BASE + (h % VXLAN_SPORT_RANGE) as u16
+}
+
+/// Encapsulates `inner` (a complete Ethernet frame without FCS) RFC 7348
+/// style: outer Ethernet (untagged), IPv4 with DF set, identification 0
+/// (RFC 6864), checksum filled in, UDP with checksum 0, VXLAN flags 0x08
+/// and every reserved bit zero. Never padded (VXLAN packets exceed 60
+/// bytes).
+pub fn vxlan_encap(outer: &VxlanOuter, inner: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity(VXLAN_OUTER_LEN + inner.len());
+    EthernetRepr {
+        dst: outer.dst_mac,
+        src: outer.src_mac,
+        vlan: None,
+        ethertype: ethertype::IPV4,
+    }
+    .emit(&mut f);
+    let udp_len = udp_field::HEADER_LEN + vxlan_field::HEADER_LEN + inner.len();
+    let ip = Ipv4Repr {
+        src: outer.src_ip,
+        dst: outer.dst_ip,
+        protocol: ip_proto::UDP,
+        ttl: outer.ttl,
+        tos: 0,
+        ident: 0,
+    };
+    emit_ipv4(&mut f, &ip, true, &[], udp_len);
+    f.extend_from_slice(&outer.src_port.to_be_bytes());
+    f.extend_from_slice(&outer.dst_port.to_be_bytes());
+    f.extend_from_slice(&u16::try_from(udp_len).unwrap_or(u16::MAX).to_be_bytes());
+    f.extend_from_slice(&[0, 0]); // checksum: none over IPv4
+    f.extend_from_slice(&[vxlan_field::FLAG_I, 0, 0, 0]);
+    f.extend_from_slice(&((outer.vni & vxlan_field::VNI_MAX) << 8).to_be_bytes());
+    f.extend_from_slice(inner);
+    f
+}
+
+/// Parses a VXLAN packet (untagged or tagged outer Ethernet, IPv4 header
+/// checksum verified, UDP, I flag set); returns the outer headers and the
+/// inner frame. Any UDP destination port is accepted: the caller compares
+/// `dst_port` with its configuration.
+pub fn parse_vxlan(frame: &[u8]) -> Option<(VxlanOuter, &[u8])> {
+    let (eth, packet) = EthernetRepr::parse(frame)?;
+    if eth.ethertype != ethertype::IPV4 {
+        return None;
+    }
+    let (ip, _options, udp) = parse_ipv4(packet)?;
+    if ip.protocol != ip_proto::UDP {
+        return None;
+    }
+    let udp_len = usize::from(be16(udp, udp_field::LEN)?);
+    if udp_len != udp.len() || udp_len < udp_field::HEADER_LEN + vxlan_field::HEADER_LEN {
+        return None;
+    }
+    let vx = udp.get(udp_field::HEADER_LEN..)?;
+    if byte(vx, vxlan_field::FLAGS)? & vxlan_field::FLAG_I == 0 {
+        return None;
+    }
+    let vni = u32::from_be_bytes(
+        vx.get(vxlan_field::VNI..vxlan_field::VNI + 4)?
+            .try_into()
+            .ok()?,
+    ) >> 8;
+    let outer = VxlanOuter {
+        src_mac: eth.src,
+        dst_mac: eth.dst,
+        src_ip: ip.src,
+        dst_ip: ip.dst,
+        ttl: ip.ttl,
+        src_port: be16(udp, udp_field::SRC_PORT)?,
+        dst_port: be16(udp, udp_field::DST_PORT)?,
+        vni,
+    };
+    Some((outer, vx.get(vxlan_field::HEADER_LEN..)?))
 }

@@ -1045,3 +1045,41 @@ fn tshark_decodes_every_frame() {
         }
     }
 }
+
+#[test]
+fn vxlan_encap_round_trip() {
+    let inner = echo_request(Some(100), &[], &pattern(100));
+    let outer = VxlanOuter {
+        src_mac: SPINE_MAC,
+        dst_mac: NETAPP_MAC,
+        src_ip: VTEP_IP,
+        dst_ip: Ipv4Addr::new(192, 168, 24, 5),
+        ttl: 64,
+        src_port: vxlan_source_port(&inner),
+        dst_port: 4789,
+        vni: 0x0012_3456,
+    };
+    let f = vxlan_encap(&outer, &inner);
+    assert_eq!(f.len(), VXLAN_OUTER_LEN + inner.len());
+    assert_eq!(VXLAN_OUTER_LEN, 50);
+    assert_eq!(&f[12..14], &[0x08, 0x00]);
+    assert_eq!(f[14], 0x45);
+    assert_eq!(&f[18..22], &[0, 0, 0x40, 0]); // ID 0, DF
+    assert!(checksum_ok(&f[14..34]));
+    assert_eq!(f[23], 17);
+    assert_eq!(&f[40..42], &[0, 0]); // UDP checksum
+    assert_eq!(&f[42..50], &[0x08, 0, 0, 0, 0x12, 0x34, 0x56, 0]);
+    assert!((49152..=65535).contains(&outer.src_port));
+    assert_eq!(parse_vxlan(&f), Some((outer, &inner[..])));
+    assert_prefixes_rejected(&f, 50, |b| parse_vxlan(b).map(|(o, i)| (o, i.len())));
+    // Same MACs, same port; the VNI is cut to 24 bits.
+    assert_eq!(vxlan_source_port(&inner), vxlan_source_port(&inner[..12]));
+    let wide = vxlan_encap(
+        &VxlanOuter {
+            vni: 0xff00_0001,
+            ..outer
+        },
+        &inner,
+    );
+    assert_eq!(parse_vxlan(&wide).unwrap().0.vni, 1);
+}
