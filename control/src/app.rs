@@ -5,6 +5,7 @@
 use crate::cli::{self, ForwardMode, Opts};
 use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
+use crate::plane::{Plane, PlaneConfig};
 use crate::stats::{self, PortView, Snapshot};
 use crate::switch::Switch;
 use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
@@ -56,6 +57,12 @@ pub struct App {
     pub show_snap: Snapshot,
     /// vxlan mode's state.
     pub switch: Option<Switch>,
+    /// vxlan mode's protocols (IGMP, ARP, ICMP, LLDP).
+    pub plane: Option<Plane>,
+    /// Frames the control plane wants sent.
+    out: Vec<(u16, Vec<u8>)>,
+    remote_vteps: Vec<std::net::Ipv4Addr>,
+    last_vtep_scan: Option<Instant>,
 }
 
 /// Entry point for `vtep [EAL] -- [opts]`. Returns the exit code.
@@ -378,7 +385,13 @@ fn bring_up_and_serve(
         workers: workers_launched,
         socket: listener.path().to_path_buf(),
         quit: false,
+        plane: switch
+            .as_ref()
+            .map(|sw| Plane::new(PlaneConfig::new(&sw.config, &sw.bridge), Instant::now())),
         switch,
+        out: Vec::new(),
+        remote_vteps: Vec::new(),
+        last_vtep_scan: None,
     };
     println!("vtep: forwarding; control socket {}", app.socket.display());
     let prompt = app.opts.interactive.then(ctl::spawn_prompt);
@@ -399,9 +412,7 @@ impl App {
                 println!("\nvtep: signal received, stopping");
                 break;
             }
-            if let Some(sw) = &mut self.switch {
-                sw.poll(|_, m| drop(m));
-            }
+            self.control_plane();
             listener.serve(|line| self.execute(line));
             if let Some(p) = prompt {
                 p.serve(|line| self.execute(line));
@@ -417,6 +428,40 @@ impl App {
             std::thread::sleep(Duration::from_millis(5));
         }
         0
+    }
+
+    /// vxlan mode's control plane, one bounded round: punted frames in,
+    /// timers, neighbor changes out to the workers, frames sent.
+    fn control_plane(&mut self) {
+        let (Some(sw), Some(plane)) = (self.switch.as_mut(), self.plane.as_mut()) else {
+            return;
+        };
+        let now = Instant::now();
+        let out = &mut self.out;
+        let macs = sw.macs.clone();
+        let lookup = move |vlan: u16, mac: &[u8; 6]| macs.lookup(vlan, mac).map(|e| e.dest);
+        sw.poll(|port, m| plane.handle(port, &m.to_vec(), now, &lookup, out));
+        if self
+            .last_vtep_scan
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
+        {
+            self.remote_vteps = sw.remote_vteps();
+            self.last_vtep_scan = Some(now);
+        }
+        plane.tick(now, &self.remote_vteps, out);
+        if plane.take_neighbors_changed() {
+            sw.set_neighbors(plane.neighbors());
+        }
+        self.flush_out();
+    }
+
+    fn flush_out(&mut self) {
+        let frames = std::mem::take(&mut self.out);
+        for (port, f) in &frames {
+            self.send(*port, f);
+        }
+        self.out = frames;
+        self.out.clear();
     }
 
     /// Sends one frame built by the control thread: on the port's spare
@@ -547,10 +592,33 @@ impl App {
             | Command::SetAgingTime { .. } => match self.switch.as_mut() {
                 None => Reply::error("configuration changes need --forward-mode vxlan".into()),
                 Some(sw) => match sw.apply(&cmd) {
-                    Ok(t) => Reply::text(t),
+                    Ok(t) => {
+                        if let Some(p) = self.plane.as_mut() {
+                            p.reconfigure(
+                                PlaneConfig::new(&sw.config, &sw.bridge),
+                                Instant::now(),
+                                &mut self.out,
+                            );
+                        }
+                        self.flush_out();
+                        Reply::text(t)
+                    }
                     Err(e) => Reply::error(e),
                 },
             },
+            Command::ShowIgmp { json } | Command::ShowArp { json } | Command::ShowLldp { json } => {
+                match self.plane.as_ref() {
+                    None => Reply::error("protocol commands need --forward-mode vxlan".into()),
+                    Some(p) => {
+                        let now = Instant::now();
+                        Reply::text(match cmd {
+                            Command::ShowIgmp { .. } => p.show_igmp(now, json),
+                            Command::ShowArp { .. } => p.show_arp(now, json),
+                            _ => p.show_lldp(now, json),
+                        })
+                    }
+                }
+            }
             Command::ShowConfig { json } => {
                 let v = self.config_json();
                 if json {
@@ -590,6 +658,14 @@ impl App {
 
     /// Stops workers, prints final stats, closes ports, checks the pool.
     fn shutdown(&mut self, eal: &Eal) -> i32 {
+        if let Some(p) = self.plane.as_mut() {
+            p.shutdown(&mut self.out);
+            let n = self.out.len();
+            self.flush_out();
+            println!("vtep: sent {n} IGMP leave(s)");
+            // Let the workers drain their inject rings before they stop.
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.ctl.running.store(false, Ordering::Relaxed);
         for (lcore, _) in &self.workers {
             eal.wait_lcore(*lcore);

@@ -23,6 +23,9 @@ commands (add --json to any show command):
                              remote VTEPs, their MACs and next hops
   show vlans                 VLAN/VNI mapping and per-VLAN counters
   show interfaces [NAME]     ports, roles, drop counters by reason
+  show igmp membership       groups joined on the underlay
+  show arp                   next hops and IRB neighbours
+  show lldp neighbors        what LLDP heard on each port
   clear ethernet-switching table [vlan-id N]
                              forget learned MACs (all or one VLAN)
 live changes (workers keep forwarding; IGMP follows):
@@ -51,6 +54,15 @@ pub enum Command {
     },
     ClearPortStats,
     ShowConfig {
+        json: bool,
+    },
+    ShowIgmp {
+        json: bool,
+    },
+    ShowArp {
+        json: bool,
+    },
+    ShowLldp {
         json: bool,
     },
     ShowMacTable {
@@ -206,6 +218,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ["show", "ethernet-switching", "table", "vlan-id", v] => Command::ShowMacTable { vlan: Some(vlan_id(v)?), json },
         ["show", "ethernet-switching", "vxlan-tunnel-end-point", "remote"] => Command::ShowVteps { json },
         ["show", "vlans"] => Command::ShowVlans { json },
+        ["show", "igmp", "membership"] => Command::ShowIgmp { json },
+        ["show", "arp"] => Command::ShowArp { json },
+        ["show", "lldp", "neighbors"] => Command::ShowLldp { json },
         ["show", "interfaces"] => Command::ShowInterfaces { name: None, json },
         ["show", "interfaces", n] => Command::ShowInterfaces { name: Some(n.to_string()), json },
         ["clear", "ethernet-switching", "table"] => Command::ClearMacTable { vlan: None },
@@ -274,6 +289,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 | Command::ShowVteps { .. }
                 | Command::ShowVlans { .. }
                 | Command::ShowInterfaces { .. }
+                | Command::ShowIgmp { .. }
+                | Command::ShowArp { .. }
+                | Command::ShowLldp { .. }
         )
     {
         return Err(format!(

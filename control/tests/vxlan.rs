@@ -88,9 +88,26 @@ static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.16
         )
     }
 
+    /// Data frames vtep sent on a port: its own LLDP, IGMP and ARP left out.
     fn tx(&self, port: usize) -> Vec<Vec<u8>> {
         read_pcap(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
+            .into_iter()
+            .filter(|f| !is_control_frame(f))
+            .collect()
     }
+
+    /// vtep's own control-plane frames on a port.
+    fn control_frames(&self, port: usize) -> Vec<Vec<u8>> {
+        read_pcap(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
+            .into_iter()
+            .filter(|f| is_control_frame(f))
+            .collect()
+    }
+}
+
+fn is_control_frame(f: &[u8]) -> bool {
+    let et = u16::from_be_bytes([f[12], f[13]]);
+    et == 0x88cc || et == 0x0806 || (et == 0x0800 && f[23] == 2)
 }
 
 fn rx_packets(v: &Vtep) -> u64 {
@@ -162,6 +179,35 @@ fn access_to_vxlan_unicast_and_group_with_inner_vlan_kept() {
     // And flooded to the trunk, tagged; never back to the access port.
     assert_eq!(lab.tx(2), vec![tagged(&bcast, 100)]);
     assert!(lab.tx(1).is_empty(), "flooded back to its ingress port");
+    // The control thread joined the group (IGMPv3, twice) and left it on
+    // shutdown, on the underlay only; LLDP went out on every port.
+    let igmp: Vec<Vec<u8>> = lab
+        .control_frames(0)
+        .into_iter()
+        .filter(|f| f[12..14] == [8, 0])
+        .collect();
+    assert!(igmp.len() >= 2, "a join and a leave: {}", igmp.len());
+    assert!(
+        igmp.iter()
+            .all(|f| f[30..34] == [224, 0, 0, 22] && f[22] == 1),
+        "IGMPv3 to 224.0.0.22, TTL 1"
+    );
+    // Record type (after the 24-byte IP header with Router Alert): 4 =
+    // CHANGE_TO_EXCLUDE (join) first, 3 = CHANGE_TO_INCLUDE (leave) last.
+    assert_eq!(igmp[0][46], 4, "join");
+    assert_eq!(igmp[igmp.len() - 1][46], 3, "leave");
+    for p in 0..3 {
+        assert!(
+            lab.control_frames(p)
+                .iter()
+                .any(|f| f[12..14] == [0x88, 0xcc]),
+            "LLDP on port {p}"
+        );
+    }
+    assert!(
+        !lab.control_frames(1).iter().any(|f| f[12..14] == [8, 0]),
+        "IGMP only on the underlay"
+    );
 }
 
 #[test]
