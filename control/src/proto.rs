@@ -14,6 +14,7 @@
 //! constants in a `field` module per header and the parsed meaning of a
 //! header is a `Repr` type.
 
+use dataplane::wire::checksum;
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
@@ -88,30 +89,17 @@ pub fn mac_str(m: &MacAddr) -> String {
 /// One's-complement sum of `data` as big-endian 16-bit words (an odd last
 /// byte is padded with zero), folded to 16 bits; not yet complemented.
 pub fn ones_complement_sum(data: &[u8]) -> u16 {
-    let mut sum: u64 = 0;
-    let mut words = data.chunks_exact(2);
-    for w in &mut words {
-        sum += u64::from(u16::from_be_bytes([w[0], w[1]]));
-    }
-    if let [last] = words.remainder() {
-        sum += u64::from(*last) << 8;
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    sum as u16
+    checksum::fold(checksum::sum(data))
 }
 
-/// The RFC 1071 internet checksum of `data`: the complement of its
-/// one's-complement sum. Computed with the checksum field zeroed it is the
-/// value to store; computed over data that carries a correct checksum it is 0.
+/// RFC 1071 checksum of `data` (the field value when the field is zero).
 pub fn internet_checksum(data: &[u8]) -> u16 {
-    !ones_complement_sum(data)
+    checksum::checksum(data)
 }
 
 /// Whether `data`, checksum field included, carries a correct checksum.
 pub fn checksum_ok(data: &[u8]) -> bool {
-    internet_checksum(data) == 0
+    checksum::verify(data)
 }
 
 // ---------------------------------------------------------------------------

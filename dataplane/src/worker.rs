@@ -529,14 +529,8 @@ pub fn txonly_header(src_mac: [u8; 6], len: u16) -> Vec<u8> {
     ip[9] = 17;
     ip[12..16].copy_from_slice(&[198, 18, 0, 1]);
     ip[16..20].copy_from_slice(&[198, 18, 0, 2]);
-    let mut sum: u32 = 0;
-    for c in ip.chunks(2) {
-        sum += u16::from_be_bytes([c[0], c[1]]) as u32;
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    ip[10..12].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+    let c = crate::wire::checksum::checksum(ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
     let udp = &mut h[34..42];
     udp[0..2].copy_from_slice(&1024u16.to_be_bytes());
     udp[2..4].copy_from_slice(&9u16.to_be_bytes());
@@ -608,14 +602,7 @@ mod tests {
     #[test]
     fn txonly_header_checksum_verifies() {
         let h = txonly_header([2, 0, 0, 0, 0, 1], 9018);
-        let mut sum: u32 = 0;
-        for c in h[14..34].chunks(2) {
-            sum += u16::from_be_bytes([c[0], c[1]]) as u32;
-        }
-        while sum > 0xffff {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        assert_eq!(sum, 0xffff);
+        assert!(crate::wire::checksum::verify(&h[14..34]));
         assert_eq!(u16::from_be_bytes([h[16], h[17]]), 9004);
         assert_eq!(u16::from_be_bytes([h[38], h[39]]), 8984);
     }
