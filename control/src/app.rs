@@ -10,7 +10,7 @@ use crate::stats::{self, PortView, Snapshot};
 use crate::switch::Switch;
 use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
 use dataplane::worker::{
-    self, Control, InjectRing, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
+    self, Control, InjectRing, Latency, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
 };
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +51,8 @@ pub struct App {
     pub stats: Arc<Vec<PortStats>>,
     pub ctl: Arc<Control>,
     pub workers: Vec<(u32, Vec<Stream>)>,
+    /// rxonly's one-way latency from txonly probes, per worker.
+    pub latency: Vec<Arc<Latency>>,
     pub socket: PathBuf,
     pub quit: bool,
     /// Baseline for `show port stats` rates.
@@ -325,6 +327,9 @@ fn bring_up_and_serve(
         );
     }
 
+    let latency: Vec<Arc<Latency>> = (0..nb_workers)
+        .map(|_| Arc::new(Latency::default()))
+        .collect();
     let mut workers_launched = Vec::new();
     for (w, streams) in per_worker.into_iter().enumerate() {
         let lcore = lcores[w];
@@ -349,6 +354,7 @@ fn bring_up_and_serve(
             inject: std::mem::take(&mut inject[w]),
             txonly: txonly.clone(),
             idle_sleep_us: opts.idle_sleep,
+            latency: (mode == Mode::RxOnly).then(|| latency[w].clone()),
             vxlan: switch.as_ref().map(|sw| VxlanCtx {
                 mailbox: sw.mailboxes[w].clone(),
                 macs: sw.macs.clone(),
@@ -383,6 +389,7 @@ fn bring_up_and_serve(
         stats,
         ctl,
         workers: workers_launched,
+        latency,
         socket: listener.path().to_path_buf(),
         quit: false,
         plane: switch
@@ -421,6 +428,7 @@ impl App {
                 if Instant::now() >= t {
                     let now = Snapshot::take(&self.ports, &self.stats);
                     print!("{}", stats::port_blocks(&self.ports, &period_snap, &now));
+                    print!("{}", stats::latency_line(&self.latency));
                     period_snap = now;
                     next_stats = Some(t + p);
                 }
@@ -525,7 +533,10 @@ impl App {
                         &self.stats,
                     ))
                 } else {
-                    Reply::text(stats::port_blocks(&self.ports, &self.show_snap, &now))
+                    Reply::text(
+                        stats::port_blocks(&self.ports, &self.show_snap, &now)
+                            + &stats::latency_line(&self.latency),
+                    )
                 };
                 self.show_snap = now;
                 r
@@ -680,6 +691,7 @@ impl App {
         let now = Snapshot::take(&self.ports, &self.stats);
         println!("vtep: final statistics");
         print!("{}", stats::port_blocks(&self.ports, &zero, &now));
+        print!("{}", stats::latency_line(&self.latency));
         for p in &self.ports {
             if let CtlTx::Ring(r) = &p.ctl_tx {
                 while let Some(m) = r.pop() {

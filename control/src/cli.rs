@@ -187,7 +187,9 @@ impl Opts {
             )),
             Some(sz) => Ok(sz),
             None if self.enable_scatter => Ok(2048 + headroom),
-            None => u16::try_from(need).map_err(|_| format!("--max-pkt-len {} is too large for one mbuf: add --enable-scatter", self.max_pkt_len)),
+            // Never below DPDK's default 2048-byte room: some PMDs
+            // (af_packet's 2 KB frames) want at least that.
+            None => u16::try_from(need.max(2048 + headroom as u32)).map_err(|_| format!("--max-pkt-len {} is too large for one mbuf: add --enable-scatter", self.max_pkt_len)),
         }
     }
 }

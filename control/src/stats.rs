@@ -151,6 +151,20 @@ pub fn port_json(
     json!({ "ports": v })
 }
 
+/// rxonly's latency from txonly probes, or nothing when none arrived.
+pub fn latency_line(l: &[std::sync::Arc<dataplane::worker::Latency>]) -> String {
+    match dataplane::worker::Latency::summary(l) {
+        None => String::new(),
+        Some((n, min, avg, p99, max)) => format!(
+            "  Latency (txonly probe, {n} samples): min {:.1} us  avg {:.1} us  p99 {:.1} us  max {:.1} us\n",
+            min as f64 / 1e3,
+            avg as f64 / 1e3,
+            p99 as f64 / 1e3,
+            max as f64 / 1e3
+        ),
+    }
+}
+
 /// A port as `show config` shows it.
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -400,6 +400,22 @@ impl Packet for Mbuf {
     }
 }
 
+/// The first segment's bytes of a raw mbuf still held in a burst array.
+///
+/// # Safety
+/// `p` must be a valid mbuf that stays alive and unmodified for `'a`.
+#[inline(always)]
+pub unsafe fn peek<'a>(p: *const sys::rte_mbuf) -> &'a [u8] {
+    // SAFETY: caller guarantees p is valid; the range is its data.
+    unsafe {
+        let m = &*p;
+        std::slice::from_raw_parts(
+            (m.buf_addr as *const u8).add(m.data_off as usize),
+            m.data_len as usize,
+        )
+    }
+}
+
 /// Frees raw mbufs (unsent TX leftovers) in one call.
 #[inline]
 pub fn free_bulk(pkts: &mut [*mut sys::rte_mbuf]) {

@@ -203,6 +203,75 @@ impl Sink<Mbuf> for WorkerSink<'_> {
     }
 }
 
+/// Where txonly puts its latency probe: right after Ethernet/IPv4/UDP.
+pub const PROBE_OFFSET: usize = 42;
+const PROBE_MAGIC: [u8; 4] = *b"vtep";
+/// 1 µs buckets; the last one holds everything slower.
+pub const LATENCY_BUCKETS: usize = 1000;
+
+/// One-way latency seen by rxonly from txonly's timestamps (same host,
+/// same TSC: two ports cabled back to back with vtep in the middle).
+/// Single writer: the rxonly worker.
+pub struct Latency {
+    pub samples: Counter,
+    pub sum_ns: Counter,
+    pub min_ns: Counter,
+    pub max_ns: Counter,
+    pub hist: Box<[Counter]>,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        let l = Latency {
+            samples: Counter::default(),
+            sum_ns: Counter::default(),
+            min_ns: Counter::default(),
+            max_ns: Counter::default(),
+            hist: (0..LATENCY_BUCKETS).map(|_| Counter::default()).collect(),
+        };
+        l.min_ns.set(u64::MAX);
+        l
+    }
+}
+
+impl Latency {
+    #[inline]
+    fn record(&self, ns: u64) {
+        self.samples.inc();
+        self.sum_ns.add(ns);
+        if ns < self.min_ns.get() {
+            self.min_ns.set(ns);
+        }
+        if ns > self.max_ns.get() {
+            self.max_ns.set(ns);
+        }
+        self.hist[((ns / 1000) as usize).min(LATENCY_BUCKETS - 1)].inc();
+    }
+
+    /// (samples, min, avg, p99, max) in ns over several workers; p99 to
+    /// the microsecond.
+    pub fn summary(all: &[Arc<Latency>]) -> Option<(u64, u64, u64, u64, u64)> {
+        let n: u64 = all.iter().map(|l| l.samples.get()).sum();
+        if n == 0 {
+            return None;
+        }
+        let sum: u64 = all.iter().map(|l| l.sum_ns.get()).sum();
+        let min = all.iter().map(|l| l.min_ns.get()).min().unwrap_or(0);
+        let max = all.iter().map(|l| l.max_ns.get()).max().unwrap_or(0);
+        let want = n - n / 100;
+        let mut acc = 0;
+        let mut p99 = max;
+        for b in 0..LATENCY_BUCKETS {
+            acc += all.iter().map(|l| l.hist[b].get()).sum::<u64>();
+            if acc >= want {
+                p99 = ((b as u64 + 1) * 1000).min(max);
+                break;
+            }
+        }
+        Some((n, min, sum / n, p99, max))
+    }
+}
+
 /// Everything one worker needs, moved into its lcore.
 pub struct Worker {
     pub id: usize,
@@ -224,6 +293,8 @@ pub struct Worker {
     /// polling). Lets lab setups share cores; never sleeps under load.
     pub idle_sleep_us: u32,
     pub vxlan: Option<VxlanCtx>,
+    /// rxonly: where txonly probes are measured.
+    pub latency: Option<Arc<Latency>>,
 }
 
 /// Byte offsets the txonly generator varies per frame.
@@ -297,6 +368,24 @@ impl Worker {
         }
         match self.mode {
             Mode::RxOnly => {
+                if let Some(lat) = &self.latency {
+                    let now = dpdk::tsc();
+                    let hz = dpdk::tsc_hz().max(1) as u128;
+                    for &p in &pkts[..n] {
+                        // SAFETY: p is a valid mbuf from rx_burst, freed only below.
+                        let d = unsafe { dpdk::peek(p) };
+                        if d.len() >= PROBE_OFFSET + 12
+                            && d[PROBE_OFFSET..PROBE_OFFSET + 4] == PROBE_MAGIC
+                        {
+                            let mut t = [0u8; 8];
+                            t.copy_from_slice(&d[PROBE_OFFSET + 4..PROBE_OFFSET + 12]);
+                            let sent = u64::from_le_bytes(t);
+                            if now >= sent {
+                                lat.record(((now - sent) as u128 * 1_000_000_000 / hz) as u64);
+                            }
+                        }
+                    }
+                }
                 dpdk::free_bulk(&mut pkts[..n]);
                 return got;
             }
@@ -491,6 +580,8 @@ impl Worker {
             return 0;
         }
         let hl = tx.header.len();
+        let probe = tx.len as usize >= PROBE_OFFSET + 12;
+        let stamp = dpdk::tsc().to_le_bytes();
         for &p in pkts.iter() {
             // SAFETY: fresh single-segment mbuf from our pool, owned here.
             let mut m = unsafe { Mbuf::from_raw(p) };
@@ -505,6 +596,10 @@ impl Worker {
                 .copy_from_slice(&(v as u16).to_be_bytes());
             buf[TXONLY_UDP_SPORT..TXONLY_UDP_SPORT + 2]
                 .copy_from_slice(&(1024 + (v % 60000) as u16).to_be_bytes());
+            if probe {
+                buf[PROBE_OFFSET..PROBE_OFFSET + 4].copy_from_slice(&PROBE_MAGIC);
+                buf[PROBE_OFFSET + 4..PROBE_OFFSET + 12].copy_from_slice(&stamp);
+            }
             m.into_raw();
         }
         let bytes = pkts.len() as u64 * tx.len as u64;
@@ -597,6 +692,21 @@ mod tests {
         let w = spread(&s, 3);
         assert_eq!(w.iter().map(|v| v.len()).sum::<usize>(), 4);
         assert!(w.iter().all(|v| !v.is_empty()));
+    }
+
+    #[test]
+    fn latency_summary_gives_p99_to_the_microsecond() {
+        let l = Arc::new(Latency::default());
+        for i in 0..1000u64 {
+            l.record(1_500 + i * 10); // 1.5 µs .. 11.49 µs
+        }
+        let (n, min, avg, p99, max) = Latency::summary(&[l.clone()]).unwrap();
+        assert_eq!((n, min, max), (1000, 1_500, 11_490));
+        assert_eq!(avg, 1_500 + 4_995);
+        // The 990th sample (11.39 µs) is in the 11-12 µs bucket: p99 is
+        // that bucket's upper bound, capped at the maximum.
+        assert_eq!(p99, 11_490);
+        assert!(Latency::summary(&[Arc::new(Latency::default())]).is_none());
     }
 
     #[test]
