@@ -700,7 +700,7 @@ mod tests {
         for i in 0..1000u64 {
             l.record(1_500 + i * 10); // 1.5 µs .. 11.49 µs
         }
-        let (n, min, avg, p99, max) = Latency::summary(&[l.clone()]).unwrap();
+        let (n, min, avg, p99, max) = Latency::summary(std::slice::from_ref(&l)).unwrap();
         assert_eq!((n, min, max), (1000, 1_500, 11_490));
         assert_eq!(avg, 1_500 + 4_995);
         // The 990th sample (11.39 µs) is in the 11-12 µs bucket: p99 is
