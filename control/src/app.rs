@@ -230,6 +230,12 @@ fn bring_up_and_serve(
             scatter: opts.enable_scatter,
         };
         let state = port.setup(info, &setup, &pool)?;
+        if state.mtu_clamped {
+            eprintln!(
+                "vtep: note: {port}: the device reports MTU {} at most but passes frames up to its ring frame size (framesz): jumbo frames still flow",
+                state.mtu
+            );
+        }
         if opts.rxq > 1 && !state.rss {
             eprintln!("vtep: warning: {port}: {} RX queues but the device offers no RSS over IP/UDP: queue 0 gets everything", opts.rxq);
         }
@@ -600,7 +606,8 @@ impl App {
             | Command::DeleteVlan { .. }
             | Command::SetStaticMac { .. }
             | Command::DeleteStaticMac { .. }
-            | Command::SetAgingTime { .. } => match self.switch.as_mut() {
+            | Command::SetAgingTime { .. }
+            | Command::SetInterfaceMtu { .. } => match self.switch.as_mut() {
                 None => Reply::error("configuration changes need --forward-mode vxlan".into()),
                 Some(sw) => match sw.apply(&cmd) {
                     Ok(t) => {

@@ -35,6 +35,7 @@ live changes (workers keep forwarding; IGMP follows):
   set ethernet-switching static-mac vlan NAME mac MAC (interface IF | remote-vtep IP)
   delete ethernet-switching static-mac vlan NAME mac MAC
   set ethernet-switching mac-table-aging-time SECONDS
+  set interfaces NAME mtu N  (IP MTU; the underlay's decides what is too big)
   help                       this list
   quit                       stop workers, print final stats, exit";
 
@@ -97,6 +98,10 @@ pub enum Command {
     },
     SetAgingTime {
         seconds: u32,
+    },
+    SetInterfaceMtu {
+        name: String,
+        mtu: u16,
     },
 }
 
@@ -242,6 +247,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
         ["delete", "ethernet-switching", "static-mac", "vlan", v, "mac", m] => {
             Command::DeleteStaticMac { vlan: v.to_string(), mac: mac(m)? }
         }
+        ["set", "interfaces", name, "mtu", m] => Command::SetInterfaceMtu {
+            name: name.to_string(),
+            mtu: m.parse().map_err(|_| format!("mtu \"{m}\" is not a number"))?,
+        },
         ["set", "ethernet-switching", "mac-table-aging-time", s] => Command::SetAgingTime {
             seconds: s.parse().map_err(|_| format!("mac-table-aging-time \"{s}\" is not a number of seconds"))?,
         },

@@ -676,6 +676,15 @@ impl Switch {
                 }
                 format!("static-mac {} deleted from {vlan}", mac_str(mac))
             }
+            Command::SetInterfaceMtu { name, mtu } => {
+                let i = c
+                    .interfaces
+                    .iter_mut()
+                    .find(|i| i.name == *name)
+                    .ok_or_else(|| format!("no interface named \"{name}\""))?;
+                i.mtu = *mtu;
+                format!("interfaces {name} mtu {mtu}")
+            }
             Command::SetAgingTime { seconds } => {
                 c.ethernet_switching.mac_table_aging_time = *seconds;
                 format!("mac-table-aging-time {seconds}")

@@ -481,6 +481,9 @@ pub struct PortSetup {
 #[derive(Clone, Debug, Default)]
 pub struct PortState {
     pub mtu: u32,
+    /// The device's ethdev MTU limit is below --max-pkt-len but it passes
+    /// bigger frames anyway (af_packet).
+    pub mtu_clamped: bool,
     pub rss: bool,
     pub multi_segs: bool,
     pub rxd: u16,
@@ -598,14 +601,30 @@ impl Port {
                 s.txq, info.max_tx_queues
             ));
         }
-        let mtu = s.max_pkt_len.saturating_sub(info.overhead());
-        if mtu > info.max_mtu as u32 {
-            return Err(format!(
-                "{self}: --max-pkt-len {} needs MTU {mtu}, the device allows at most {} (max frame {})",
-                s.max_pkt_len,
-                info.max_mtu,
-                info.max_mtu as u32 + info.overhead()
-            ));
+        let mut mtu = s.max_pkt_len.saturating_sub(info.overhead());
+        let mut st = PortState {
+            mtu,
+            ..Default::default()
+        };
+        let limit = info
+            .max_rx_pktlen
+            .saturating_sub(info.overhead())
+            .min(info.max_mtu as u32);
+        if mtu > limit {
+            if info.driver == "net_af_packet" {
+                // af_packet reports 1518 but receives whatever its ring
+                // frames hold (framesz): ethdev's MTU check would refuse
+                // jumbo, the device does not need it. Keep the most ethdev
+                // accepts; the kernel interface's MTU is what counts.
+                mtu = limit;
+                st.mtu_clamped = true;
+            } else {
+                return Err(format!(
+                    "{self}: --max-pkt-len {} needs MTU {mtu}, the device allows at most {limit} (frames up to {})",
+                    s.max_pkt_len,
+                    limit + info.overhead()
+                ));
+            }
         }
         if mtu < info.min_mtu as u32 {
             return Err(format!(
@@ -613,12 +632,9 @@ impl Port {
                 s.max_pkt_len, info.min_mtu
             ));
         }
+        st.mtu = mtu;
         let mut conf = sys::rte_eth_conf::default();
         conf.rxmode.mtu = mtu;
-        let mut st = PortState {
-            mtu,
-            ..Default::default()
-        };
         let rss_hf = info.rss_offloads & (RSS_IP | RSS_UDP);
         if s.rxq > 1 && rss_hf != 0 {
             conf.rxmode.mq_mode = sys::rte_eth_rx_mq_mode_RTE_ETH_MQ_RX_RSS;
