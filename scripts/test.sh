@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export VTEP_REQUIRE_TOOLS=1
 cargo build --workspace --all-targets
+# The end-to-end lab runs the release binary, as a user would.
+cargo build --release --bin vtep
 cargo test --workspace -- --test-threads=2

@@ -17,11 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-static SIGNALLED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    SIGNALLED.store(true, Ordering::Relaxed);
-}
+/// Set by SIGINT/SIGTERM; the control loop then shuts down in order.
+static SIGNALLED: std::sync::LazyLock<Arc<AtomicBool>> =
+    std::sync::LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
 /// How the control thread sends on a port without touching a worker's TX
 /// queue: a queue of its own, or the owning worker's inject ring.
@@ -336,6 +334,10 @@ fn bring_up_and_serve(
     let latency: Vec<Arc<Latency>> = (0..nb_workers)
         .map(|_| Arc::new(Latency::default()))
         .collect();
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, SIGNALLED.clone())
+            .map_err(|e| format!("cannot handle signal {sig}: {e}"))?;
+    }
     let mut workers_launched = Vec::new();
     for (w, streams) in per_worker.into_iter().enumerate() {
         let lcore = lcores[w];
@@ -378,12 +380,6 @@ fn bring_up_and_serve(
             return Err(e);
         }
         workers_launched.push((lcore, streams));
-    }
-
-    // SAFETY: installing async-signal-safe handlers that only store an atomic.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
 
     let mut app = App {
