@@ -273,6 +273,9 @@ build_core() {
   nsx "$NS_CORE" ip link add br0 type bridge stp_state 0 mcast_snooping 1 mcast_querier 1 \
     mcast_igmp_version 3 mcast_query_use_ifaddr 1 mcast_query_interval 1000 \
     mcast_query_response_interval 500 mcast_startup_query_count 3 mcast_startup_query_interval 200
+  # Pass LLDP (01:80:c2:00:00:0e) between the spines, as the seed's core
+  # links let each switch see its neighbour.
+  nsx "$NS_CORE" ip link set br0 type bridge group_fwd_mask 0x4000
   nsx "$NS_CORE" ip link set br0 mtu 9216 up
   nsx "$NS_CORE" ip addr add "$CORE_IP/24" dev br0
 }
@@ -883,10 +886,80 @@ cmd_test() {
 
   section "6. BUM from host1: exactly once at spine2, never back at spine1"
   bum_test
+
+  section "7. control plane: ping the VTEP, ARP, live VLAN changes, IGMP leave on shutdown"
+  control_plane_test
   echo
   [ $NSKIP -gt 0 ] && echo "$NSKIP skipped (vtep-only checks with kernel spines)"
   echo "$NPASS passed, $NFAIL failed"
   [ $NFAIL -eq 0 ]
+}
+
+mdb_has() {   # port group -> true when core's bridge has that membership
+  bridge -n "$NS_CORE" mdb show 2>/dev/null | grep -q "port $1 grp $2 "
+}
+
+wait_mdb() {  # want(yes|no) port group seconds
+  local want=$1 port=$2 grp=$3 deadline=$((SECONDS + $4))
+  while :; do
+    if mdb_has "$port" "$grp"; then [ "$want" = yes ] && return 0
+    else [ "$want" = no ] && return 0; fi
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.5
+  done
+}
+
+control_plane_test() {
+  if [ "$MODE1" != vtep ]; then
+    skip "control-plane checks: vtep-only (spine1 is the kernel)"
+    return
+  fi
+  ping_check "core -> spine1 VTEP address $S1_IP (ICMP answered by vtep)" "$NS_CORE" -c 3 "$S1_IP"
+  local out
+  out=$(vtep_ctl 1 show arp 2>&1)
+  if echo "$out" | grep -E "$S2_IP " | grep -qv static; then pass "spine1 vtep: resolved remote VTEP $S2_IP by ARP"
+  else fail "spine1 vtep: $S2_IP not resolved in show arp"; fi
+  echo "$out" | ev
+  out=$(vtep_ctl 1 show lldp neighbors 2>&1)
+  if [ "$MODE2" = vtep ]; then
+    if echo "$out" | grep "et-2/0/0" | grep -q "EX9200-2"; then pass "spine1 vtep: LLDP hears EX9200-2 on et-2/0/0"
+    else fail "spine1 vtep: show lldp neighbors lacks EX9200-2 on et-2/0/0"; fi
+  else skip "LLDP between the spines: vtep-only (spine2 is the kernel)"; fi
+  echo "$out" | ev
+
+  # Live change while NFS traffic flows: a new VLAN/VNI joins its group,
+  # deleting it leaves; the running ping must not lose a reply.
+  local pf=$STATE/live-ping.txt
+  nsx "$NS_H2" ping -i 0.1 -c 60 "$NETAPP_IP" > "$pf" 2>&1 &
+  local ppid=$!
+  sleep 1
+  out=$(vtep_ctl 1 set vlans v200 vlan-id 200 vxlan vni 200 multicast-group 239.1.1.200 2>&1)
+  if [ "$out" = "vlan v200 set" ] && wait_mdb yes "$C_S1" 239.1.1.200 10; then
+    pass "spine1 vtep: set vlans v200 (vni 200) joined 239.1.1.200 (core bridge mdb)"
+  else fail "spine1 vtep: set vlans v200: '$out', 239.1.1.200 not in core mdb"; fi
+  vtep_ctl 1 show vlans | ev
+  out=$(vtep_ctl 1 delete vlans v200 2>&1)
+  if [ "$out" = "vlan v200 deleted" ] && wait_mdb no "$C_S1" 239.1.1.200 15; then
+    pass "spine1 vtep: delete vlans v200 left 239.1.1.200 (gone from core mdb)"
+  else fail "spine1 vtep: delete vlans v200: '$out', 239.1.1.200 still in core mdb"; fi
+  wait "$ppid" 2>/dev/null
+  local lost
+  lost=$(grep -oE '[0-9]+ received' "$pf" | grep -oE '^[0-9]+')
+  if [ "${lost:-0}" -eq 60 ]; then pass "NFS ping host2 -> NetApp during the changes: 60 of 60 replies"
+  else fail "NFS ping host2 -> NetApp during the changes: ${lost:-0} of 60 replies"; fi
+  grep -E "packet loss" "$pf" | ev
+
+  # Shutdown sends IGMP leaves: spine2's memberships vanish from the core.
+  if [ "$MODE2" = vtep ]; then
+    vtep_ctl 2 quit >/dev/null 2>&1 || true
+    if wait_mdb no "$C_S2" 239.1.1.10 15 && wait_mdb no "$C_S2" 239.1.1.100 5; then
+      pass "spine2 vtep: after quit its groups left the core bridge (IGMP leaves)"
+    else fail "spine2 vtep: after quit the core bridge still lists its groups"; fi
+    bridge -n "$NS_CORE" mdb show | ev
+    grep -E "IGMP leave|mbufs back" "$STATE/spine2.log" | ev
+  else
+    skip "IGMP leave on shutdown: vtep-only (spine2 is the kernel)"
+  fi
 }
 
 bum_test() {

@@ -509,7 +509,7 @@ impl Switch {
                 bridge::Flood::Static(_) => "-".into(),
             };
             rows.push(json!({
-                "name": v.name, "vlan-id": v.vlan_id, "vni": v.vni, "flood": flood,
+                "name": v.name, "vlan-id": v.vlan_id, "vni": v.vni, "bum": flood,
                 "encapsulate-inner-vlan": v.encap_inner_vlan, "decapsulate-accept-inner-vlan": v.decap_accept_inner_vlan,
                 "irb": v.irb.map(|(a, p)| format!("{a}/{p}")), "interfaces": ports,
                 "rx": c(|x| x.rx.get()), "tx": c(|x| x.tx.get()), "encap": c(|x| x.encap.get()),
@@ -528,7 +528,7 @@ impl Switch {
                 r["name"].as_str().unwrap_or(""),
                 r["vlan-id"],
                 r["vni"],
-                r["flood"].as_str().unwrap_or(""),
+                r["bum"].as_str().unwrap_or(""),
                 r["interfaces"]
                     .as_array()
                     .map(|a| a
