@@ -9,6 +9,7 @@
 #                     warm-up), 30 s soak, no criterion. Not a speed gate: exits 0
 #                     when everything ran.
 #   --duration S      measured seconds per run after the warm-up (default 5)
+#   --warmup S        warm-up seconds per run, not measured (default 2)
 #   --runs N          runs per figure; the figure is their median (default 3)
 #   --sizes "A B"     frame sizes INCLUDING the 4-byte FCS
 #                     (default "64 128 256 512 1024 1518 4096 9018")
@@ -46,14 +47,15 @@ DURATION=5 WARMUP=2 RUNS=3 SOAK=600 CRITERION=1 PLOT=1 BASELINE=0 QUICK=0
 SIZES="64 128 256 512 1024 1518 4096 9018" NB_CORES="1,2"
 SCENARIOS="testpmd,io,encap,decap,bum,learn,drop"
 LEARN_MACS=1048576 LEARN_SIZES="64" VTEP_BIN=${VTEP_BIN:-} PORTABLE_DIR=""
-SET_DURATION="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
+SET_DURATION="" SET_WARMUP="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
 
-usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
 while (( $# )); do
   case $1 in
     --quick) QUICK=1 ;;
     --duration) SET_DURATION=${2:?}; shift ;;
     --runs) SET_RUNS=${2:?}; shift ;;
+    --warmup) SET_WARMUP=${2:?}; shift ;;
     --sizes) SET_SIZES=${2:?}; shift ;;
     --nb-cores) SET_CORES=${2:?}; shift ;;
     --scenarios) SCENARIOS=${2:?}; shift ;;
@@ -73,7 +75,7 @@ done
 if (( QUICK )); then
   DURATION=1 WARMUP=1 RUNS=1 SOAK=30 CRITERION=0 SIZES="64 1518 9018" NB_CORES=1
 fi
-DURATION=${SET_DURATION:-$DURATION} RUNS=${SET_RUNS:-$RUNS} SIZES=${SET_SIZES:-$SIZES}
+DURATION=${SET_DURATION:-$DURATION} WARMUP=${SET_WARMUP:-$WARMUP} RUNS=${SET_RUNS:-$RUNS} SIZES=${SET_SIZES:-$SIZES}
 SOAK=${SET_SOAK:-$SOAK} NB_CORES=${SET_CORES:-$NB_CORES}
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration must be a positive integer"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
@@ -233,7 +235,15 @@ gen_scenario() {
     drop)  gen "$pcap" --kind mixed-bad --size "$STORED" --count 1000 --flows 64 --macs 16 --vni 100 ;;
   esac
   PCAPS=("$pcap")
-  add_pcap() { RXPORTS+="${RXPORTS:+,}$p"; VDEVS+=(--vdev "net_pcap$np,rx_pcap=$pcap,infinite_rx=1"); DEV="net_pcap$np"; np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + 1 )); }
+  # net_pcap has as many TX queues as tx_pcap= arguments (1 without): in
+  # vxlan mode each worker needs its own TX queue on every port, so N
+  # workers get N tx_pcap=/dev/null (never written: nothing is sent back
+  # to an ingress port in these scenarios).
+  local txa="" i
+  if [[ $scen != testpmd && $scen != io ]] && (( n > 1 )); then
+    for (( i = 0; i < n; i++ )); do txa+=",tx_pcap=/dev/null"; done
+  fi
+  add_pcap() { RXPORTS+="${RXPORTS:+,}$p"; VDEVS+=(--vdev "net_pcap$np,rx_pcap=$pcap,infinite_rx=1$txa"); DEV="net_pcap$np"; np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + 1 )); }
   add_null() { VDEVS+=(--vdev "net_null$nn,no-rx=1"); DEV="net_null$nn"; nn=$(( nn + 1 )); p=$(( p + 1 )); }
   [[ $scen == testpmd || $scen == io ]] && { for (( k = 0; k < n; k++ )); do add_pcap; add_null; done; return 0; }
 
