@@ -49,7 +49,7 @@ SCENARIOS="testpmd,io,encap,decap,bum,learn,drop"
 LEARN_MACS=1048576 LEARN_SIZES="64" VTEP_BIN=${VTEP_BIN:-} PORTABLE_DIR=""
 SET_DURATION="" SET_WARMUP="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
 
-usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
 while (( $# )); do
   case $1 in
     --quick) QUICK=1 ;;
@@ -101,6 +101,7 @@ make_portable() {
     (( BASELINE )) && "$REPO/scripts/build-testpmd.sh"
     [[ -x $CACHE/dpdk-testpmd ]] || say "no testpmd ($CACHE/dpdk-testpmd): the portable dir will skip the baseline (use --baseline)"
   fi
+  rm -rf "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
   mkdir -p "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
   cp "$REPO/target/release/vtep" "$REPO/target/release/vtep-pcapgen" "$d/libexec/"
   [[ -x $REPO/target/release/vtep-benchplot ]] && cp "$REPO/target/release/vtep-benchplot" "$d/libexec/"
@@ -111,13 +112,16 @@ make_portable() {
   pmddir=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* 2>/dev/null | head -n1)
   [[ -n $pmddir ]] || die "no /usr/lib/x86_64-linux-gnu/dpdk/pmds-* (is DPDK installed?)"
   for f in librte_net_pcap librte_net_null librte_mempool_ring; do
-    cp -L "$pmddir/$f.so."* "$d/pmds/" 2>/dev/null || cp -L "$pmddir/$f.so" "$d/pmds/" \
-      || die "PMD $f not found in $pmddir"
+    # one file per driver: -d DIR loads every file in it, twice if a driver
+    # came as both .so.23 and .so.23.0
+    b=$(ls "$pmddir/$f.so."* 2>/dev/null | sort | head -n1)
+    [[ -n $b ]] || die "PMD $f not found in $pmddir"
+    cp -L "$b" "$d/pmds/"
   done
   # Every shared library any of them needs, the loader and libc included, so
   # nothing comes from the target's system paths.
   for f in "$d"/libexec/* "$d"/pmds/*; do
-    ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }'
+    ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }'
   done | sort -u | while read -r f; do cp -L "$f" "$d/lib/"; done
   [[ -e $d/lib/ld-linux-x86-64.so.2 ]] || die "loader not found by ldd"
   for b in vtep vtep-pcapgen vtep-benchplot dpdk-testpmd; do
