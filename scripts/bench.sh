@@ -469,15 +469,16 @@ if (( CRITERION )); then
   say "criterion: cargo bench -p vtep-benches --bench mactable --bench bridge (a few minutes)"
   if cargo bench -q -p vtep-benches --bench mactable --bench bridge >"$LOGS/criterion.log" 2>&1; then
     # "group/name  time: [lo mid hi]" (the name may be on the line before)
+    # "group/name  time: [lo mid hi]" (the name may be on the line before),
+    # then "thrpt: [lo mid hi]" in elements/s: ns per element = 1e9 / mid.
     CRIT_JSON=$(awk '
-      /time:/ { line = $0; if ($1 == "time:") name = prev; else name = $1
-                if (!match(line, /\[[^]]*\]/)) next
-                split(substr(line, RSTART + 1, RLENGTH - 2), a, " ")
-                v = a[3]; u = a[4]
-                if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000; else if (u == "ms") v *= 1e6
-                out = out (n++ ? ", " : "") sprintf("{\"bench\": \"%s\", \"ns\": %.2f}", name, v) }
+      function flush() { if (name != "") out = out (n++ ? ", " : "") sprintf("{\"bench\": \"%s\", \"ns_per_iter\": %.2f, \"ns_per_op\": %.2f}", name, t, (e > 0) ? 1e9 / e : t); name = "" }
+      function mid(line,   a) { match(line, /\[[^]]*\]/); split(substr(line, RSTART + 1, RLENGTH - 2), a, " "); V = a[3]; U = a[4] }
+      /time:/ { flush(); name = ($1 == "time:") ? prev : $1; mid($0); t = V
+                if (U == "ps") t /= 1000; else if (U == "µs" || U == "us") t *= 1000; else if (U == "ms") t *= 1e6; e = 0 }
+      /thrpt:/ && name != "" { mid($0); e = V; if (U ~ /^K/) e *= 1e3; else if (U ~ /^M/) e *= 1e6; else if (U ~ /^G/) e *= 1e9 }
       { if (NF == 1) prev = $1 }
-      END { printf "[%s]", out }' "$LOGS/criterion.log")
+      END { flush(); printf "[%s]", out }' "$LOGS/criterion.log")
     say "criterion: $CRIT_JSON"
   else
     say "criterion benches failed: see $LOGS/criterion.log"; FAILED=1
@@ -528,9 +529,9 @@ CPU=$(cpu_model)
   if [[ -n $skipped ]]; then echo; echo "n/a:"; printf -- '- %s\n' "${skipped//$'\n'/$'\n'- }" | sed 's/^- - /- /'; fi
   if [[ $SOAK_JSON != null ]]; then echo; echo "soak (learning churn, ${SOAK}s): $SOAK_JSON"; fi
   if [[ $CRIT_JSON != null ]]; then
-    echo; echo "criterion (ns per iteration, median estimate):"; echo
-    echo "| bench | ns |"; echo "|---|---:|"
-    echo "$CRIT_JSON" | tr '{' '\n' | awk -F'"' '/bench/ { v = $0; sub(/.*"ns": /, "", v); sub(/}.*/, "", v); printf "| %s | %s |\n", $4, v }'
+    echo; echo "criterion (median estimate; ns per operation = per packet / table op):"; echo
+    echo "| bench | ns per op |"; echo "|---|---:|"
+    echo "$CRIT_JSON" | tr '{' '\n' | awk -F'"' '/bench/ { v = $0; sub(/.*"ns_per_op": /, "", v); sub(/}.*/, "", v); printf "| %s | %s |\n", $4, v }'
   fi
 } >"$OUTDIR/bench.md"
 echo; cat "$OUTDIR/bench.md"

@@ -69,12 +69,15 @@ eal_mem_args() {
 
 # Per-second samples "pps bps" from a testpmd-shaped stats log, summed over
 # the ports in $2 (comma list, default "0"). A sample is emitted when the
-# block of the highest listed port is seen.
+# block of the highest listed port is seen; samples before the first
+# non-zero one are skipped.
 samples() {
   awk -v ports="${2:-0}" '
     BEGIN { n = split(ports, a, ","); for (i = 1; i <= n; i++) { want[a[i]] = 1; if (a[i] + 0 > last) last = a[i] + 0 } }
     /NIC statistics for port/ { if (match($0, /for port [0-9]+/)) p = substr($0, RSTART + 9, RLENGTH - 9) }
-    /Rx-pps:/ && (p in want) { pps += $2; bps += $4; if (p + 0 == last) { print pps, bps; pps = 0; bps = 0 } }' "$1"
+    /Rx-pps:/ && (p in want) { pps += $2; bps += $4
+      # leading all-zero seconds (a big pcap still being loaded) do not count
+      if (p + 0 == last) { if (pps > 0) started = 1; if (started) print pps, bps; pps = 0; bps = 0 } }' "$1"
 }
 
 # run_fwd NAME LOG PORTS CMD... : run until WARMUP+DURATION samples, call the
