@@ -101,6 +101,12 @@ make_portable() {
     (( BASELINE )) && "$REPO/scripts/build-testpmd.sh"
     [[ -x $CACHE/dpdk-testpmd ]] || say "no testpmd ($CACHE/dpdk-testpmd): the portable dir will skip the baseline (use --baseline)"
   fi
+  # EAL refuses a plugin dir (-d) below a world-writable directory (/tmp).
+  local up=$d
+  while [[ $up != / ]]; do
+    [[ $(stat -c %A "$up") == ????????w? ]] && die "--portable $d: $up is world-writable, and EAL would refuse DIR/pmds there; pick a directory outside /tmp"
+    up=$(dirname "$up")
+  done
   rm -rf "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
   mkdir -p "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
   cp "$REPO/target/release/vtep" "$REPO/target/release/vtep-pcapgen" "$d/libexec/"
@@ -116,7 +122,7 @@ make_portable() {
     # came as both .so.23 and .so.23.0
     b=$(ls "$pmddir/$f.so."* 2>/dev/null | sort | head -n1)
     [[ -n $b ]] || die "PMD $f not found in $pmddir"
-    cp -L "$b" "$d/pmds/"
+    cp -L "$b" "$d/pmds/$f.so"  # EAL -d DIR loads only *.so and *.so.<ABI>.0
   done
   # Every shared library any of them needs, the loader and libc included, so
   # nothing comes from the target's system paths.
@@ -136,10 +142,23 @@ WRAP
 export LD_LIBRARY_PATH="$D/lib"
 # vtep: add the PMD directory to the EAL options (not for `vtep ctl`).
 if [ "$BIN" = vtep ] && [ "${1:-}" != ctl ]; then
+  # The Debian EAL also loads its built-in PMD dir when it exists; a second
+  # copy of the same drivers panics ("tailq is already registered"). Where
+  # the machine has that dir, hide it behind ours in a private mount
+  # namespace (root + unshare), else say so.
+  SYS=@PMDDIR@
+  if [ -d "$SYS" ]; then
+    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
+      exec unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+        "$D/pmds" "$SYS" "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" -d "$D/pmds" "$@"
+    fi
+    echo "vtep (portable): $SYS exists and cannot be hidden (need root + unshare): EAL may load its drivers twice" >&2
+  fi
   exec "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" -d "$D/pmds" "$@"
 fi
 exec "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" "$@"
 WRAP
+    sed -i "s|@PMDDIR@|$pmddir|" "$d/bin/$b"
     chmod +x "$d/bin/$b"
   done
   mkdir -p "$d/lib"
