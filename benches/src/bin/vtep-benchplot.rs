@@ -24,7 +24,9 @@ type Series = BTreeMap<String, Vec<(f64, f64)>>;
 fn plot(file: &Path, title: &str, ylabel: &str, s: &Series) -> Result<(), String> {
     let xs: Vec<f64> = s.values().flatten().map(|p| p.0).collect();
     let ymax = s.values().flatten().map(|p| p.1).fold(0.0, f64::max) * 1.1 + 1e-9;
-    let (x0, x1) = xs.iter().fold((f64::MAX, 0.0f64), |a, &x| (a.0.min(x), a.1.max(x)));
+    let (x0, x1) = xs
+        .iter()
+        .fold((f64::MAX, 0.0f64), |a, &x| (a.0.min(x), a.1.max(x)));
     let root = SVGBackend::new(file, (900, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut c = ChartBuilder::on(&root)
@@ -51,7 +53,9 @@ fn plot(file: &Path, title: &str, ylabel: &str, s: &Series) -> Result<(), String
         c.draw_series(LineSeries::new(pts.iter().copied(), style))
             .map_err(|e| e.to_string())?
             .label(*label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
         c.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
             .map_err(|e| e.to_string())?;
     }
@@ -89,10 +93,20 @@ fn run(json: &Path, out: &Path) -> Result<(), String> {
     }
     for (w, (mpps, gbps)) in &by_workers {
         let f = out.join(format!("bench-mpps-{w}w.svg"));
-        plot(&f, &format!("vtep, {w} worker(s): Mpps ({cpu})"), "Mpps", &mpps)?;
+        plot(
+            &f,
+            &format!("vtep, {w} worker(s): Mpps ({cpu})"),
+            "Mpps",
+            mpps,
+        )?;
         eprintln!("vtep-benchplot: wrote {}", f.display());
         let f = out.join(format!("bench-gbps-{w}w.svg"));
-        plot(&f, &format!("vtep, {w} worker(s): Gb/s of inner frames ({cpu})"), "Gb/s", &gbps)?;
+        plot(
+            &f,
+            &format!("vtep, {w} worker(s): Gb/s of inner frames ({cpu})"),
+            "Gb/s",
+            gbps,
+        )?;
         eprintln!("vtep-benchplot: wrote {}", f.display());
     }
     Ok(())
@@ -101,7 +115,9 @@ fn run(json: &Path, out: &Path) -> Result<(), String> {
 fn main() -> ExitCode {
     let a: Vec<String> = std::env::args().collect();
     if a.len() != 3 || a[1] == "-h" || a[1] == "--help" {
-        eprintln!("usage: vtep-benchplot BENCH_JSON OUTDIR   (writes bench-{{mpps,gbps}}-<N>w.svg)");
+        eprintln!(
+            "usage: vtep-benchplot BENCH_JSON OUTDIR   (writes bench-{{mpps,gbps}}-<N>w.svg)"
+        );
         return ExitCode::from(2);
     }
     match run(Path::new(&a[1]), Path::new(&a[2])) {
