@@ -29,8 +29,9 @@ WARMUP=2
 DURATION=10 BASELINE=0 RUN_VTEP=1 RUN_TESTPMD=1 VTEP_BIN=${VTEP_BIN:-} COUNT=1024
 SIZES="64 1518 9018"
 
-say() { printf 'bench-io: %s\n' "$*" >&2; }
-die() { printf 'bench-io: ERROR: %s\n' "$*" >&2; exit 1; }
+BENCH_NAME=bench-io
+# shellcheck source=lib/bench-common.sh
+. "$REPO/scripts/lib/bench-common.sh"
 usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while (( $# )); do
@@ -58,29 +59,7 @@ for s in $SIZES; do
   [[ $s =~ ^[0-9]+$ ]] && (( s >= 64 && s <= 9220 )) || die "frame size '$s' not in 64..9220"
 done
 
-# ---- cleanup: always stop the forwarder we started and remove temp files ----
-CHILD="" PREFIX=""
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-io.XXXXXX")
-stop_child() {  # SIGINT (prints final stats), then SIGTERM, then SIGKILL
-  [[ -n $CHILD ]] || return 0
-  local sig waits
-  for sig in INT TERM KILL; do
-    kill -0 "$CHILD" 2>/dev/null || break
-    [[ $sig == INT ]] || say "pid $CHILD still running, sending SIG$sig"
-    kill -"$sig" "$CHILD" 2>/dev/null || true
-    [[ $sig == INT ]] && waits=50 || waits=15
-    for _ in $(seq 1 "$waits"); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.2; done
-  done
-  wait "$CHILD" 2>/dev/null || true
-  CHILD=""
-  # EAL leaves its runtime dir (telemetry socket) behind: remove ours.
-  [[ -n $PREFIX ]] && rm -rf "/var/run/dpdk/$PREFIX" "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk/$PREFIX"
-  return 0
-}
-cleanup() { stop_child; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_init
 
 # ---- binaries ----
 cd "$REPO"
@@ -112,80 +91,13 @@ if (( RUN_VTEP )); then
 fi
 (( RUN_TESTPMD || RUN_VTEP )) || die "nothing to run (no testpmd and no vtep)"
 
-# ---- EAL memory: hugepages when >= 256 free 2 MiB pages, else --no-huge ----
-HP_FREE=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-MEM_MODE=nohuge
-if (( HP_FREE >= 256 )); then
-  if ! grep -qs ' hugetlbfs ' /proc/mounts; then
-    say "mounting hugetlbfs at /dev/hugepages"
-    mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null \
-      || say "cannot mount hugetlbfs: falling back to --no-huge"
-  fi
-  grep -qs ' hugetlbfs ' /proc/mounts && MEM_MODE=huge
-fi
+detect_mem_mode
 
 TOTAL_MBUFS=$(( COUNT + 4096 ))
 eal_args() {  # $1 = pcap file, $2 = mbuf size, $3 = run tag
-  local mem
-  PREFIX=vtep-bench-$$-$3
-  if [[ $MEM_MODE == huge ]]; then
-    EAL=(-l 0,1 --in-memory --no-pci --file-prefix "$PREFIX")
-  else
-    # --no-huge implies legacy memory, which EAL 22.11 refuses with --in-memory:
-    # use --no-shconf and a private file prefix instead; -m sized for the pool.
-    mem=$(( TOTAL_MBUFS * ($2 + 256) / 1048576 + 256 ))
-    EAL=(-l 0,1 --no-huge -m "$mem" --no-shconf --no-pci --file-prefix "$PREFIX")
-  fi
-  EAL+=(--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev "net_null0,no-rx=1")
+  eal_mem_args "$TOTAL_MBUFS" "$2" "$3"
+  EAL=(-l 0,1 "${EAL[@]}" --vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev "net_null0,no-rx=1")
 }
-
-# Per-second port-0 samples "pps bps" from a testpmd-shaped stats log.
-samples() {
-  awk '/NIC statistics for port/ { if (match($0, /for port [0-9]+/)) p = substr($0, RSTART + 9, RLENGTH - 9) }
-       /Rx-pps:/ && p == "0" { print $2, $4 }' "$1"
-}
-
-# run_fwd NAME LOG CMD... : run until WARMUP+DURATION samples, SIGINT, wait.
-run_fwd() {
-  local name=$1 log=$2; shift 2
-  local need=$(( WARMUP + DURATION )) deadline=$(( SECONDS + WARMUP + DURATION + 60 )) n=0
-  # Background jobs of a non-interactive shell start with SIGINT ignored:
-  # restore the default so the forwarder can see (and handle) SIGINT.
-  env --default-signal=INT "$@" </dev/null >"$log" 2>&1 &
-  CHILD=$!
-  while :; do
-    n=$(samples "$log" | wc -l)
-    (( n >= need )) && break
-    if ! kill -0 "$CHILD" 2>/dev/null; then
-      wait "$CHILD" && rc=0 || rc=$?
-      stop_child
-      say "$name exited early (rc $rc) after $n samples; last lines of $log:"
-      tail -n 8 "$log" | sed 's/^/    /' >&2
-      return 1
-    fi
-    if (( SECONDS > deadline )); then
-      say "$name: no stats after $(( WARMUP + DURATION + 60 )) s; last lines of $log:"
-      tail -n 8 "$log" | sed 's/^/    /' >&2
-      stop_child
-      return 1
-    fi
-    sleep 0.5
-  done
-  stop_child
-}
-
-# measure LOG -> "median_pps median_bps pps_csv" over samples WARMUP+1..WARMUP+DURATION
-measure() {
-  samples "$1" | sed -n "$(( WARMUP + 1 )),$(( WARMUP + DURATION ))p" | awk '
-    { pps[NR] = $1; bps[NR] = $2; csv = csv (NR > 1 ? "," : "") $1 }
-    function med(a, n,   i, j, t) {
-      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    END { if (NR == 0) exit 1; printf "%.0f %.0f %s\n", med(pps, NR), med(bps, NR), csv }'
-}
-
-na() { [[ $1 == null ]] && echo n/a || echo "$1"; }
 
 mkdir -p "$OUTDIR"
 KEEP_LOGS=$OUTDIR/bench-io-logs
@@ -205,7 +117,7 @@ for size in $SIZES; do
     eal_args "$pcap" "$mbuf" "t$size"
     log=$KEEP_LOGS/testpmd-$size.log
     say "testpmd io, ${size}B frames (${stored}B stored): running $(( WARMUP + DURATION )) s"
-    if run_fwd testpmd "$log" "$TESTPMD" "${EAL[@]}" -- --forward-mode=io --nb-cores=1 \
+    if run_fwd testpmd "$log" 0 "$TESTPMD" "${EAL[@]}" -- --forward-mode=io --nb-cores=1 \
          --rxq=1 --txq=1 --auto-start --stats-period=1 --mbuf-size="$mbuf" \
          --max-pkt-len="$mpl" --total-num-mbufs="$TOTAL_MBUFS" \
        && read -r pps bps t_samples < <(measure "$log"); then
@@ -219,7 +131,7 @@ for size in $SIZES; do
     eal_args "$pcap" "$mbuf" "v$size"
     log=$KEEP_LOGS/vtep-$size.log
     say "vtep io, ${size}B frames (${stored}B stored): running $(( WARMUP + DURATION )) s"
-    if run_fwd vtep "$log" "$VTEP_BIN" "${EAL[@]}" -- --forward-mode io --nb-cores 1 \
+    if run_fwd vtep "$log" 0 "$VTEP_BIN" "${EAL[@]}" -- --forward-mode io --nb-cores 1 \
          --rxq 1 --txq 1 --stats-period 1 --mbuf-size "$mbuf" \
          --max-pkt-len "$mpl" --total-num-mbufs "$TOTAL_MBUFS" \
        && read -r pps bps v_samples < <(measure "$log"); then
@@ -239,8 +151,8 @@ for size in $SIZES; do
 done
 
 # ---- report ----
-CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
-DPDK_VER=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || echo unknown)
+CPU=$(cpu_model)
+DPDK_VER=$(dpdk_version)
 GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 {
   printf '{\n  "bench": "io",\n  "date": "%s",\n  "git_rev": "%s",\n  "cpu": "%s",\n  "nproc": %s,\n' \

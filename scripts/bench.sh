@@ -1,0 +1,563 @@
+#!/usr/bin/env bash
+# vtep line-rate benchmark suite: one vtep process on DPDK virtual devices
+# (net_pcap replaying a pcap from memory, infinite_rx=1 -> vtep -> net_null,no-rx=1),
+# i.e. vtep's own per-core cost, against the I/O ceiling of the same harness
+# (vtep io mode and DPDK testpmd io mode).
+#
+# Usage: scripts/bench.sh [options]
+#   --quick           ~1-2 min: sizes "64 1518 9018", 1 worker, 1 run of 1 s (+1 s
+#                     warm-up), 30 s soak, no criterion. Not a speed gate: exits 0
+#                     when everything ran.
+#   --duration S      measured seconds per run after the warm-up (default 5)
+#   --warmup S        warm-up seconds per run, not measured (default 2)
+#   --runs N          runs per figure; the figure is their median (default 3)
+#   --sizes "A B"     frame sizes INCLUDING the 4-byte FCS
+#                     (default "64 128 256 512 1024 1518 4096 9018")
+#   --nb-cores LIST   worker counts, comma list (default "1,2")
+#   --scenarios LIST  comma list of testpmd,io,encap,decap,bum,learn,drop (default all)
+#   --learn-macs N    distinct source MACs for the learning churn (default 1048576)
+#   --learn-sizes "A" frame sizes for the learning churn (default "64")
+#   --soak S          soak seconds (default 600; quick 30; 0 = no soak)
+#   --no-criterion    skip the criterion mactable/bridge benches (on by default
+#                     in full mode; never in --quick)
+#   --no-plot         skip the SVG plots
+#   --baseline        build testpmd (scripts/build-testpmd.sh) when not cached
+#   --vtep PATH       vtep binary (default: cargo build --release)
+#   --portable DIR    don't bench: write a self-contained copy of this suite to
+#                     DIR (binaries, their shared libraries, the DPDK PMDs, a
+#                     wrapper) to run as DIR/bench.sh on a machine without DPDK
+#   -h, --help
+# Env: OUT (default <repo>/out): bench.json, bench.md, bench-*.svg, bench-logs/;
+#      VTEP_CACHE as build-testpmd.sh; MEM_MODE=nohuge forces --no-huge.
+set -euo pipefail
+
+SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ -f $SELF/PORTABLE ]]; then  # running from a --portable DIR
+  PORTABLE_RUN=1 REPO=$SELF LIB=$SELF/lib/bench-common.sh
+else
+  PORTABLE_RUN=0 REPO=$(cd "$SELF/.." && pwd) LIB=$SELF/lib/bench-common.sh
+fi
+BENCH_NAME=bench
+# shellcheck source=lib/bench-common.sh
+. "$LIB"
+CACHE=${VTEP_CACHE:-$REPO/.cache}
+OUTDIR=${OUT:-$REPO/out}
+
+DURATION=5 WARMUP=2 RUNS=3 SOAK=600 CRITERION=1 PLOT=1 BASELINE=0 QUICK=0
+SIZES="64 128 256 512 1024 1518 4096 9018" NB_CORES="1,2"
+SCENARIOS="testpmd,io,encap,decap,bum,learn,drop"
+LEARN_MACS=1048576 LEARN_SIZES="64" VTEP_BIN=${VTEP_BIN:-} PORTABLE_DIR=""
+SET_DURATION="" SET_WARMUP="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
+
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
+while (( $# )); do
+  case $1 in
+    --quick) QUICK=1 ;;
+    --duration) SET_DURATION=${2:?}; shift ;;
+    --runs) SET_RUNS=${2:?}; shift ;;
+    --warmup) SET_WARMUP=${2:?}; shift ;;
+    --sizes) SET_SIZES=${2:?}; shift ;;
+    --nb-cores) SET_CORES=${2:?}; shift ;;
+    --scenarios) SCENARIOS=${2:?}; shift ;;
+    --learn-macs) LEARN_MACS=${2:?}; shift ;;
+    --learn-sizes) LEARN_SIZES=${2:?}; shift ;;
+    --soak) SET_SOAK=${2:?}; shift ;;
+    --no-criterion) CRITERION=0 ;;
+    --no-plot) PLOT=0 ;;
+    --baseline) BASELINE=1 ;;
+    --vtep) VTEP_BIN=${2:?}; shift ;;
+    --portable) PORTABLE_DIR=${2:?}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+if (( QUICK )); then
+  DURATION=1 WARMUP=1 RUNS=1 SOAK=30 CRITERION=0 SIZES="64 1518 9018" NB_CORES=1
+fi
+DURATION=${SET_DURATION:-$DURATION} WARMUP=${SET_WARMUP:-$WARMUP} RUNS=${SET_RUNS:-$RUNS} SIZES=${SET_SIZES:-$SIZES}
+SOAK=${SET_SOAK:-$SOAK} NB_CORES=${SET_CORES:-$NB_CORES}
+[[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration must be a positive integer"
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+[[ $SOAK =~ ^[0-9]+$ ]] || die "--soak must be an integer"
+[[ $LEARN_MACS =~ ^[1-9][0-9]*$ ]] || die "--learn-macs must be a positive integer"
+for s in $SIZES $LEARN_SIZES; do
+  [[ $s =~ ^[0-9]+$ ]] && (( s >= 64 && s <= 9018 )) || die "frame size '$s' not in 64..9018"
+done
+NB_LIST=${NB_CORES//,/ }
+for n in $NB_LIST; do [[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= 64 )) || die "bad --nb-cores entry '$n'"; done
+has() { [[ ,$SCENARIOS, == *,$1,* ]]; }
+
+bench_init
+
+# ============================================================== portable mode
+make_portable() {
+  local d=$1 b f
+  say "building release binaries"
+  ( cd "$REPO" && cargo build -q --release --bin vtep -p control 2>/dev/null || cargo build -q --release --bin vtep ) \
+    || die "cargo build of vtep failed"
+  ( cd "$REPO" && cargo build -q --release -p vtep-benches --bins ) || die "cargo build of vtep-benches failed"
+  if [[ ! -x $CACHE/dpdk-testpmd ]]; then
+    (( BASELINE )) && "$REPO/scripts/build-testpmd.sh"
+    [[ -x $CACHE/dpdk-testpmd ]] || say "no testpmd ($CACHE/dpdk-testpmd): the portable dir will skip the baseline (use --baseline)"
+  fi
+  # EAL refuses a plugin dir (-d) below a world-writable directory (/tmp).
+  local up=$d
+  while [[ $up != / ]]; do
+    [[ $(stat -c %A "$up") == ????????w? ]] && die "--portable $d: $up is world-writable, and EAL would refuse DIR/pmds there; pick a directory outside /tmp"
+    up=$(dirname "$up")
+  done
+  rm -rf "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
+  mkdir -p "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
+  cp "$REPO/target/release/vtep" "$REPO/target/release/vtep-pcapgen" "$d/libexec/"
+  [[ -x $REPO/target/release/vtep-benchplot ]] && cp "$REPO/target/release/vtep-benchplot" "$d/libexec/"
+  [[ -x $CACHE/dpdk-testpmd ]] && cp "$CACHE/dpdk-testpmd" "$d/libexec/"
+  # PMDs the benches load (the Debian DPDK loads its pmds-XX.Y dir by default;
+  # elsewhere the wrapper passes -d DIR/pmds).
+  local pmddir
+  pmddir=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* 2>/dev/null | head -n1)
+  [[ -n $pmddir ]] || die "no /usr/lib/x86_64-linux-gnu/dpdk/pmds-* (is DPDK installed?)"
+  for f in librte_net_pcap librte_net_null librte_mempool_ring; do
+    # one file per driver: -d DIR loads every file in it, twice if a driver
+    # came as both .so.23 and .so.23.0
+    b=$(ls "$pmddir/$f.so."* 2>/dev/null | sort | head -n1)
+    [[ -n $b ]] || die "PMD $f not found in $pmddir"
+    cp -L "$b" "$d/pmds/$f.so"  # EAL -d DIR loads only *.so and *.so.<ABI>.0
+  done
+  # Every shared library any of them needs, the loader and libc included, so
+  # nothing comes from the target's system paths.
+  for f in "$d"/libexec/* "$d"/pmds/*; do
+    ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }'
+  done | sort -u | while read -r f; do cp -L "$f" "$d/lib/"; done
+  [[ -e $d/lib/ld-linux-x86-64.so.2 ]] || die "loader not found by ldd"
+  for b in vtep vtep-pcapgen vtep-benchplot dpdk-testpmd; do
+    [[ -e $d/libexec/$b ]] || continue
+    cat >"$d/bin/$b" <<WRAP
+#!/bin/sh
+# Runs $b with the libraries of this directory, through its own loader.
+D=\$(cd "\$(dirname "\$0")/.." && pwd)
+BIN=$b
+WRAP
+    cat >>"$d/bin/$b" <<'WRAP'
+export LD_LIBRARY_PATH="$D/lib"
+# vtep: add the PMD directory to the EAL options (not for `vtep ctl`).
+if [ "$BIN" = vtep ] && [ "${1:-}" != ctl ]; then
+  # The Debian EAL also loads its built-in PMD dir when it exists; a second
+  # copy of the same drivers panics ("tailq is already registered"). Where
+  # the machine has that dir, hide it behind ours in a private mount
+  # namespace (root + unshare), else say so.
+  SYS=@PMDDIR@
+  if [ -d "$SYS" ]; then
+    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
+      exec unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+        "$D/pmds" "$SYS" "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" -d "$D/pmds" "$@"
+    fi
+    echo "vtep (portable): $SYS exists and cannot be hidden (need root + unshare): EAL may load its drivers twice" >&2
+  fi
+  exec "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" -d "$D/pmds" "$@"
+fi
+exec "$D/lib/ld-linux-x86-64.so.2" --library-path "$D/lib" "$D/libexec/$BIN" "$@"
+WRAP
+    sed -i "s|@PMDDIR@|$pmddir|" "$d/bin/$b"
+    chmod +x "$d/bin/$b"
+  done
+  mkdir -p "$d/lib"
+  cp "$REPO/scripts/bench.sh" "$d/bench.sh"
+  cp "$REPO/scripts/lib/bench-common.sh" "$d/lib/bench-common.sh"
+  printf 'portable vtep bench suite, built %s from %s\n' "$(date -u +%FT%TZ)" \
+    "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)" >"$d/PORTABLE"
+  say "portable suite in $d ($(du -sh "$d" | cut -f1)): run $d/bench.sh [--quick] [--nb-cores 1,2,4,8]"
+}
+if [[ -n $PORTABLE_DIR ]]; then
+  (( PORTABLE_RUN )) && die "--portable: already a portable copy"
+  make_portable "$(mkdir -p "$PORTABLE_DIR" && cd "$PORTABLE_DIR" && pwd)"
+  exit 0
+fi
+
+# ============================================================== binaries
+cd "$REPO"
+if (( PORTABLE_RUN )); then
+  PCAPGEN=$REPO/bin/vtep-pcapgen
+  VTEP_BIN=${VTEP_BIN:-$REPO/bin/vtep}
+  TESTPMD=$REPO/bin/dpdk-testpmd
+  PLOTTER=$REPO/bin/vtep-benchplot
+  CRITERION=0
+else
+  TESTPMD=$CACHE/dpdk-testpmd
+  say "building vtep-pcapgen and vtep-benchplot (cargo build --release -p vtep-benches)"
+  cargo build -q --release -p vtep-benches --bins || die "cargo build of vtep-benches failed"
+  PCAPGEN=$REPO/target/release/vtep-pcapgen
+  PLOTTER=$REPO/target/release/vtep-benchplot
+  if [[ -z $VTEP_BIN ]]; then
+    say "building vtep (cargo build --release --bin vtep)"
+    cargo build -q --release --bin vtep || die "cargo build of vtep failed"
+    VTEP_BIN=$REPO/target/release/vtep
+  fi
+  if has testpmd && [[ ! -x $TESTPMD ]] && (( BASELINE )); then
+    "$REPO/scripts/build-testpmd.sh" || die "build-testpmd.sh failed"
+  fi
+fi
+[[ -x $VTEP_BIN ]] || die "vtep binary $VTEP_BIN is not executable"
+if has testpmd && [[ ! -x $TESTPMD ]]; then
+  say "testpmd not built ($TESTPMD): no baseline, no ratios (pass --baseline to build it, ~2 min)"
+  SCENARIOS=${SCENARIOS//testpmd/}
+fi
+
+detect_mem_mode
+NPROC=$(nproc)
+mkdir -p "$OUTDIR"
+LOGS=$OUTDIR/bench-logs
+rm -rf "$LOGS"; mkdir -p "$LOGS"
+
+# lcores N -> LCORES (EAL args) and LCORE_DESC: main lcore 0 on CPU 0, worker
+# i on CPU i; on a machine with fewer CPUs than lcores, lcore i runs on CPU
+# i mod nproc (so workers share CPUs, the main lcore's one first).
+lcores() {
+  local n=$1 i m=()
+  if (( n + 1 <= NPROC )); then
+    LCORES=(-l "0-$n"); LCORE_DESC="main lcore 0 on CPU 0, workers on CPUs 1-$n"
+  else
+    for (( i = 0; i <= n; i++ )); do m+=("$i@$(( i % NPROC ))"); done
+    LCORES=(--lcores "$(IFS=,; echo "${m[*]}")")
+    LCORE_DESC="only $NPROC CPUs: lcores ${m[*]} (lcore@CPU; main is lcore 0, workers share CPUs)"
+  fi
+}
+
+# ============================================================== scenarios
+# Each worker k gets a group of G ports, contiguous in port order, so that
+# vtep's (and testpmd's) contiguous spreading of streams over workers gives
+# worker k exactly group k: one (learn: two) net_pcap RX port(s) and net_null
+# sinks. VLAN 100+k / VNI 100+k belong to group k. Group 0's first sink is
+# the underlay; in groups k>0 that slot is a pad (an access port in local-only
+# VLAN 3000+k that never receives) so every worker polls the same ports.
+#
+# gen_scenario SCEN N SIZE TAG: sets VDEVS (array), RXPORTS (csv of the pcap
+# port ids), CFG (config file or ""), PCAPS (files), NPCAP, STORED (bytes of
+# the pcap records), INNER (customer frame bytes, no FCS), MPL, MBUF, EXTRA
+# (vtep options), SKIP (reason, or "").
+gen_scenario() {
+  local scen=$1 n=$2 size=$3 tag=$4 k p=0 np=0 nn=0 vid acc_mtu ul_mtu pcap
+  VDEVS=() RXPORTS="" CFG="" SKIP="" EXTRA=() NPCAP=0
+  INNER=$(( size - 4 )) STORED=$(( size - 4 ))
+  if (( size <= 1518 )); then MBUF=2176 MPL=1600 acc_mtu=1500 ul_mtu=1550
+  else MBUF=10240 MPL=9216 acc_mtu=9000 ul_mtu=9100; fi
+  case $scen in
+    decap|drop) (( n == 1 )) || { SKIP="one underlay port = one net_pcap RX queue; vtep spreads streams in contiguous blocks, so a 2nd queue would land on the same worker"; return 0; }
+                STORED=$(( INNER + 50 )) ;;
+    learn) [[ " $LEARN_SIZES " == *" $size "* ]] || { SKIP="learning churn runs at --learn-sizes ($LEARN_SIZES) only"; return 0; }
+           MBUF=$(( size <= 192 ? 320 : MBUF )) ;;
+  esac
+  pcap=$TMP/$scen-$size.pcap
+  case $scen in
+    testpmd|io) MPL=$(( size <= 1518 ? 1518 : 9216 ))
+                gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 ;;
+    encap) gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 ;;
+    bum)   gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 --dst-mac ff:ff:ff:ff:ff:ff ;;
+    learn) gen "$pcap" --kind udp --size "$STORED" --count "$LEARN_MACS" --macs "$LEARN_MACS" --flows 64 ;;
+    decap) gen "$pcap" --kind vxlan --size "$STORED" --count 1024 --flows 64 --macs 16 --vni 100 ;;
+    drop)  gen "$pcap" --kind mixed-bad --size "$STORED" --count 1000 --flows 64 --macs 16 --vni 100 ;;
+  esac
+  PCAPS=("$pcap")
+  # net_pcap has as many TX queues as tx_pcap= arguments (1 without): in
+  # vxlan mode each worker needs its own TX queue on every port, so N
+  # workers get N tx_pcap=/dev/null (never written: nothing is sent back
+  # to an ingress port in these scenarios).
+  local txa="" i
+  if [[ $scen != testpmd && $scen != io ]] && (( n > 1 )); then
+    for (( i = 0; i < n; i++ )); do txa+=",tx_pcap=/dev/null"; done
+  fi
+  add_pcap() { RXPORTS+="${RXPORTS:+,}$p"; VDEVS+=(--vdev "net_pcap$np,rx_pcap=$pcap,infinite_rx=1$txa"); DEV="net_pcap$np"; np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + 1 )); }
+  add_null() { VDEVS+=(--vdev "net_null$nn,no-rx=1"); DEV="net_null$nn"; nn=$(( nn + 1 )); p=$(( p + 1 )); }
+  [[ $scen == testpmd || $scen == io ]] && { for (( k = 0; k < n; k++ )); do add_pcap; add_null; done; return 0; }
+
+  CFG=$TMP/$scen-$n-$size.toml
+  local ifs="" vlans="" smac="" pads=""
+  iface() {  # name device mode vlan-list
+    ifs+=$'\n'"[interfaces.$1]"$'\n'"device = \"$2\""$'\n'"interface-mode = \"$3\""$'\n'"vlan-members = [$4]"$'\n'"mtu = $acc_mtu"$'\n'
+  }
+  ul_or_pad() {  # group k's underlay slot
+    add_null
+    if (( k == 0 )); then
+      ifs+=$'\n'"[interfaces.ul]"$'\n'"device = \"$DEV\""$'\n'"address = \"192.168.0.1/24\""$'\n'"mtu = $ul_mtu"$'\n'
+      ifs+='static-arp = [{ address = "192.168.0.2", mac = "02:00:00:00:01:02" }]'$'\n'
+    else
+      iface "pad$k" "$DEV" access "\"pad$k\""
+      pads+=$'\n'"[vlans.pad$k]"$'\n'"vlan-id = $(( 3000 + k ))"$'\n'
+    fi
+  }
+  if [[ $scen == decap || $scen == drop ]]; then  # 1 worker: ul = net_pcap0, acc0 = net_null0
+    k=0; add_pcap
+    ifs+=$'\n'"[interfaces.ul]"$'\n'"device = \"$DEV\""$'\n'"address = \"192.168.0.1/24\""$'\n'"mtu = $ul_mtu"$'\n'
+    ifs+='static-arp = [{ address = "192.168.0.2", mac = "02:00:00:00:01:02" }]'$'\n'
+    add_null; iface acc0 "$DEV" access '"v100"'
+    smac='{ vlan = "v100", mac = "02:00:00:00:00:ff", interface = "acc0" }'
+  fi
+  for (( k = 0; k < n; k++ )); do
+    vid=$(( 100 + k ))
+    vlans+=$'\n'"[vlans.v$vid]"$'\n'"vlan-id = $vid"$'\n'"[vlans.v$vid.vxlan]"$'\n'"vni = $vid"$'\n'"multicast-group = \"239.1.1.$vid\""$'\n'
+    case $scen in
+      encap)
+        add_pcap; iface "in$k" "$DEV" access "\"v$vid\""; ul_or_pad
+        smac+="${smac:+, }{ vlan = \"v$vid\", mac = \"02:00:00:00:00:ff\", remote-vtep = \"192.168.0.2\" }" ;;
+      bum)
+        add_pcap; iface "in$k" "$DEV" access "\"v$vid\""; ul_or_pad
+        add_null; iface "acc$k" "$DEV" access "\"v$vid\""
+        add_null; iface "trk$k" "$DEV" trunk "\"v$vid\"" ;;
+      learn)
+        add_pcap; iface "a$k" "$DEV" access "\"v$vid\""
+        add_pcap; iface "b$k" "$DEV" access "\"v$vid\""; ul_or_pad
+        smac+="${smac:+, }{ vlan = \"v$vid\", mac = \"02:00:00:00:00:ff\", remote-vtep = \"192.168.0.2\" }" ;;
+    esac
+  done
+  {
+    printf '# generated by scripts/bench.sh: scenario %s, %s worker(s), %s-byte frames\n' "$scen" "$n" "$size"
+    printf '[vtep]\nsource-interface = "ul"\n%s%s%s\n[ethernet-switching]\n' "$ifs" "$vlans" "$pads"
+    if [[ $scen == learn ]]; then
+      printf 'mac-table-size = %s\nmac-table-aging-time = 0\n' $(( 2 * n * LEARN_MACS > 65536 ? 2 * n * LEARN_MACS : 65536 ))
+    fi
+    [[ -n $smac ]] && printf 'static-mac = [%s]\n' "$smac"
+  } >"$CFG"
+  if [[ $scen == learn ]] && (( MBUF < 2048 )); then EXTRA=(--enable-scatter); fi
+  return 0
+}
+gen() {  # gen FILE pcapgen-args... (cached per file)
+  local f=$1; shift
+  [[ -s $f ]] && return 0
+  "$PCAPGEN" "$@" -o "$f" 2>/dev/null || die "vtep-pcapgen $* failed"
+}
+
+# ============================================================== one run
+CTL_SOCK="" CTL_OUT=""
+read_counters() {  # BEFORE_STOP hook: keep the vxlan counters of the run
+  [[ -n $CTL_SOCK ]] || return 0
+  { "$VTEP_BIN" ctl --socket "$CTL_SOCK" show vlans --json
+    "$VTEP_BIN" ctl --socket "$CTL_SOCK" show interfaces --json; } >"$CTL_OUT" 2>&1 || true
+}
+BEFORE_STOP=read_counters
+
+# counters FILE -> "encap decap flood moved learned drops" (sums over VLANs)
+counters() {
+  awk '/"drops": \{/ { d = 1; next } d && /\}/ { d = 0 }
+       d { gsub(/[",]/, ""); dr += $2; next }
+       /"(encap|decap|flood|moved|learned)":/ { k = $1; gsub(/[":]/, "", k); v = $2; gsub(/,/, "", v); c[k] += v }
+       END { printf "%d %d %d %d %d %d\n", c["encap"], c["decap"], c["flood"], c["moved"], c["learned"], dr }' "$1" 2>/dev/null \
+    || echo "0 0 0 0 0 0"
+}
+
+# run_one SCEN N SIZE RUN -> RUN_OUT="pps bps samples", or fails
+run_one() {
+  local scen=$1 n=$2 size=$3 r=$4 tag=$1-$2w-$3-r$4 mbufs log
+  RUN_OUT=""
+  gen_scenario "$scen" "$n" "$size" "$tag"
+  lcores "$n"
+  local count=1024
+  [[ $scen == learn ]] && count=$LEARN_MACS
+  mbufs=$(( NPCAP * count + ${#VDEVS[@]} / 2 * (n + 3) * 1024 + (n + 1) * 1024 + 8192 ))
+  eal_mem_args "$mbufs" "$MBUF" "$tag"
+  EAL=("${LCORES[@]}" "${EAL[@]}" "${VDEVS[@]}")
+  log=$LOGS/$tag.log
+  CTL_SOCK="" CTL_OUT=""
+  if [[ $scen == testpmd ]]; then
+    run_fwd testpmd "$log" "$RXPORTS" "$TESTPMD" "${EAL[@]}" -- --forward-mode=io --nb-cores="$n" \
+      --rxq=1 --txq=1 --auto-start --stats-period=1 --mbuf-size="$MBUF" \
+      --max-pkt-len="$MPL" --total-num-mbufs="$mbufs" || return 1
+  else
+    local mode=(--forward-mode io)
+    if [[ -n $CFG ]]; then
+      CTL_SOCK=$TMP/ctl.sock CTL_OUT=$LOGS/$tag.counters.json
+      mode=(--forward-mode vxlan --config "$CFG" --ctl-socket "$CTL_SOCK" --txq "$n")
+    fi
+    run_fwd vtep "$log" "$RXPORTS" "$VTEP_BIN" "${EAL[@]}" -- "${mode[@]}" --nb-cores "$n" \
+      --stats-period 1 --mbuf-size "$MBUF" --max-pkt-len "$MPL" --total-num-mbufs "$mbufs" \
+      "${EXTRA[@]}" || return 1
+  fi
+  RUN_OUT=$(measure "$log" "$RXPORTS")
+}
+
+# ============================================================== main loop
+say "EAL memory: $MEM_MODE (free 2M hugepages: $HP_FREE); $NPROC CPUs; $RUNS run(s) x ${DURATION}s after ${WARMUP}s warm-up"
+say "scenarios: $SCENARIOS; sizes: $SIZES; workers: $NB_LIST"
+RES=()       # JSON objects
+declare -A MPPS CORES_DESC
+FAILED=0
+ORDER=(testpmd io encap decap bum learn drop)
+for n in $NB_LIST; do
+  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
+  for scen in "${ORDER[@]}"; do
+    has "$scen" || continue
+    for size in $SIZES; do
+      gen_scenario "$scen" "$n" "$size" probe
+      if [[ -n $SKIP ]]; then
+        [[ $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
+        RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}' "$scen" "$n" "$size" "$SKIP")")
+        continue
+      fi
+      vals="" runs_json="" ctr=""
+      for (( r = 1; r <= RUNS; r++ )); do
+        say "$scen, $n worker(s), ${size}B: run $r/$RUNS"
+        if run_one "$scen" "$n" "$size" "$r" && [[ -n $RUN_OUT ]]; then
+          read -r pps bps _ <<<"$RUN_OUT"
+          mpps=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
+          vals+=" $mpps"; runs_json+="${runs_json:+, }$mpps"
+          rx_bps=$bps
+          f=$LOGS/$scen-${n}w-$size-r$r.counters.json
+          [[ -f $f ]] && ctr=$(counters "$f")
+        else
+          FAILED=1
+        fi
+      done
+      read -r med mn mx <<<"$(stats "$vals")"
+      [[ $med == null ]] && { RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "failed"}' "$scen" "$n" "$size")"); continue; }
+      MPPS[$scen,$n,$size]=$med
+      gen_scenario "$scen" "$n" "$size" probe
+      if [[ $scen == drop ]]; then
+        gbps=$(awk -v b="$rx_bps" 'BEGIN { printf "%.3f", b / 1e9 }')
+      else
+        gbps=$(awk -v m="$med" -v b="$INNER" 'BEGIN { printf "%.3f", m * b * 8 / 1e3 }')
+      fi
+      ns=$(awk -v m="$med" 'BEGIN { printf "%.2f", (m > 0) ? 1e3 / m : 0 }')
+      nsc=$(awk -v m="$med" -v n="$n" 'BEGIN { printf "%.2f", (m > 0) ? n * 1e3 / m : 0 }')
+      t=${MPPS[testpmd,$n,$size]:-}
+      ratio=null; [[ -n $t ]] && ratio=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+      cj=null
+      if [[ -n $ctr ]]; then
+        read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"
+        cj=$(printf '{"encap": %s, "decap": %s, "flood": %s, "moved": %s, "learned": %s, "drops": %s}' "$c_en" "$c_de" "$c_fl" "$c_mv" "$c_le" "$c_dr")
+        case $scen in  # the traffic took the path the scenario is about?
+          encap) ok=$(( c_en > 0 && c_dr == 0 )) ;; decap) ok=$(( c_de > 0 && c_dr == 0 )) ;;
+          bum) ok=$(( c_fl > 0 && c_dr == 0 )) ;; learn) ok=$(( c_mv > 0 && c_dr == 0 )) ;;
+          drop) ok=$(( c_dr > 0 && c_de == 0 )) ;; *) ok=1 ;;
+        esac
+        (( ok )) || { say "WARNING: $scen ${n}w ${size}B: counters $cj do not show the expected path"; FAILED=1; }
+      fi
+      RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "counters": %s}' \
+        "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$cj")")
+      say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio"
+    done
+  done
+done
+
+# ============================================================== soak
+SOAK_JSON=null
+if (( SOAK > 0 )); then
+  say "soak: learning churn, 1 worker, $(echo "$LEARN_SIZES" | awk '{print $1}')B, ${SOAK}s, VmRSS every second"
+  ssize=$(echo "$LEARN_SIZES" | awk '{print $1}')
+  gen_scenario learn 1 "$ssize" soak
+  lcores 1
+  mbufs=$(( NPCAP * LEARN_MACS + ${#VDEVS[@]} / 2 * 4 * 1024 + 2048 + 8192 ))
+  eal_mem_args "$mbufs" "$MBUF" soak
+  EAL=("${LCORES[@]}" "${EAL[@]}" "${VDEVS[@]}")
+  slog=$LOGS/soak.log rss=$LOGS/soak-rss.txt
+  env --default-signal=INT "$VTEP_BIN" "${EAL[@]}" -- --forward-mode vxlan --config "$CFG" \
+    --ctl-socket "$TMP/ctl.sock" --stats-period 10 --mbuf-size "$MBUF" --max-pkt-len "$MPL" \
+    --total-num-mbufs "$mbufs" "${EXTRA[@]}" </dev/null >"$slog" 2>&1 &
+  CHILD=$!
+  : >"$rss"
+  for (( s = 1; s <= SOAK; s++ )); do
+    sleep 1
+    kill -0 "$CHILD" 2>/dev/null || break
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$CHILD/status" 2>/dev/null || true)
+    [[ -n $kb ]] && echo "$s $kb" >>"$rss"
+  done
+  alive=0; kill -0 "$CHILD" 2>/dev/null && alive=1
+  CTL_SOCK=$TMP/ctl.sock CTL_OUT=$LOGS/soak.counters.json; read_counters
+  stop_child
+  # Verdict over the samples after the first 10 % (min 5 s: the pool and MAC
+  # table pages get touched then): growth between the first and last fifth.
+  SOAK_JSON=$(awk -v alive="$alive" -v dur="$SOAK" '
+    { t[NR] = $1; v[NR] = $2 }
+    END {
+      if (NR < 3) { printf "{\"seconds\": %d, \"samples\": %d, \"verdict\": \"no data\"}", dur, NR; exit }
+      skip = int(NR / 10); if (skip < 5) skip = 5; if (skip > NR - 2) skip = NR - 2
+      m = NR - skip; q = int(m / 5); if (q < 1) q = 1
+      for (i = skip + 1; i <= skip + q; i++) a += v[i]; a /= q
+      for (i = NR - q + 1; i <= NR; i++) b += v[i]; b /= q
+      g = b - a; mx = 0; for (i = 1; i <= NR; i++) if (v[i] > mx) mx = v[i]
+      verdict = (g > 1024 && g > a * 0.01) ? "growing" : "flat"
+      if (alive != 1) verdict = "vtep died"
+      printf "{\"seconds\": %d, \"samples\": %d, \"rss_first_kb\": %d, \"rss_after_warmup_kb\": %.0f, \"rss_end_kb\": %.0f, \"rss_max_kb\": %d, \"growth_kb\": %.0f, \"verdict\": \"%s\"}",
+        dur, NR, v[1], a, b, mx, g, verdict
+    }' "$rss")
+  say "soak: $SOAK_JSON"
+  [[ $SOAK_JSON == *'"vtep died"'* ]] && FAILED=1
+fi
+
+# ============================================================== criterion
+CRIT_JSON=null
+if (( CRITERION )); then
+  say "criterion: cargo bench -p vtep-benches --bench mactable --bench bridge (a few minutes)"
+  if cargo bench -q -p vtep-benches --bench mactable --bench bridge >"$LOGS/criterion.log" 2>&1; then
+    # "group/name  time: [lo mid hi]" (the name may be on the line before)
+    # "group/name  time: [lo mid hi]" (the name may be on the line before),
+    # then "thrpt: [lo mid hi]" in elements/s: ns per element = 1e9 / mid.
+    CRIT_JSON=$(awk '
+      function flush() { if (name != "") out = out (n++ ? ", " : "") sprintf("{\"bench\": \"%s\", \"ns_per_iter\": %.2f, \"ns_per_op\": %.2f}", name, t, (e > 0) ? 1e9 / e : t); name = "" }
+      function mid(line,   a) { match(line, /\[[^]]*\]/); split(substr(line, RSTART + 1, RLENGTH - 2), a, " "); V = a[3]; U = a[4] }
+      /time:/ { flush(); name = ($1 == "time:") ? prev : $1; mid($0); t = V
+                if (U == "ps") t /= 1000; else if (U == "µs" || U == "us") t *= 1000; else if (U == "ms") t *= 1e6; e = 0 }
+      /thrpt:/ && name != "" { mid($0); e = V; if (U ~ /^K/) e *= 1e3; else if (U ~ /^M/) e *= 1e6; else if (U ~ /^G/) e *= 1e9 }
+      { if (NF == 1) prev = $1 }
+      END { flush(); printf "[%s]", out }' "$LOGS/criterion.log")
+    say "criterion: $CRIT_JSON"
+  else
+    say "criterion benches failed: see $LOGS/criterion.log"; FAILED=1
+  fi
+fi
+
+# ============================================================== report
+CPU=$(cpu_model)
+{
+  printf '{\n  "bench": "vtep line-rate suite",\n  "date": "%s",\n  "git_rev": "%s",\n' \
+    "$(date -u +%FT%TZ)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || cat "$REPO/PORTABLE" 2>/dev/null | awk '{print $NF}' || echo unknown)"
+  printf '  "cpu": "%s",\n  "nproc": %s,\n  "dpdk": "%s",\n  "eal_memory": "%s",\n  "quick": %s,\n' \
+    "${CPU//\"/}" "$NPROC" "$(dpdk_version)" "$MEM_MODE" "$( (( QUICK )) && echo true || echo false)"
+  printf '  "duration_s": %s,\n  "warmup_s": %s,\n  "runs": %s,\n  "learn_macs": %s,\n' "$DURATION" "$WARMUP" "$RUNS" "$LEARN_MACS"
+  printf '  "lcores": {'; first=1
+  for n in $NB_LIST; do printf '%s"%s": "%s"' "$( (( first )) || echo ', ')" "$n" "${CORES_DESC[$n]}"; first=0; done
+  printf '},\n'
+  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers",\n'
+  printf '  "results": [\n'
+  for i in "${!RES[@]}"; do printf '    %s%s\n' "${RES[$i]}" "$( (( i + 1 < ${#RES[@]} )) && echo , )"; done
+  printf '  ],\n  "soak": %s,\n  "criterion": %s\n}\n' "$SOAK_JSON" "$CRIT_JSON"
+} >"$OUTDIR/bench.json"
+
+# Markdown: a Mpps matrix (median [min-max]) and the ratio matrix per worker count.
+{
+  echo "vtep line-rate suite: net_pcap (infinite_rx) -> vtep -> net_null; ${RUNS} run(s) x ${DURATION}s, EAL $MEM_MODE, $CPU"
+  for n in $NB_LIST; do
+    echo; echo "**$n worker(s)** (${CORES_DESC[$n]}): Mpps, median [min-max]; Gbps of inner frames; ns/pkt; ratio to testpmd io"
+    echo
+    printf '| scenario |'; for s in $SIZES; do printf ' %s B |' "$s"; done; echo
+    printf '|---|'; for _ in $SIZES; do printf -- '---:|'; done; echo
+    for scen in "${ORDER[@]}"; do
+      has "$scen" || continue
+      printf '| %s |' "$( [[ $scen == testpmd ]] && echo "testpmd io" || { [[ $scen == io ]] && echo "vtep io" || echo "$scen"; })"
+      for s in $SIZES; do
+        line=$(printf '%s\n' "${RES[@]}" | grep -F "\"scenario\": \"$scen\", \"workers\": $n, \"frame_size\": $s," | head -n1 || true)
+        if [[ -z $line || $line == *'"skipped"'* ]]; then printf ' n/a |'; continue; fi
+        printf ' %s |' "$(awk -v l="$line" 'BEGIN {
+          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]
+          for (k in f) { if (match(l, "\"" k "\": [^,}]*")) { s = substr(l, RSTART, RLENGTH); sub(/.*: /, "", s); f[k] = s } }
+          r = (f["ratio_testpmd_io"] == "null") ? "" : sprintf(", x%.2f", f["ratio_testpmd_io"])
+          printf "%.2f [%.2f-%.2f]<br>%.1f Gb/s, %.1f ns%s", f["mpps"], f["mpps_min"], f["mpps_max"], f["gbps"], f["ns_per_pkt"], r }')"
+      done
+      echo
+    done
+  done
+  skipped=$(printf '%s\n' "${RES[@]}" | grep '"skipped"' | sed 's/.*"scenario": "\([a-z]*\)", "workers": \([0-9]*\), .*"skipped": "\(.*\)"}/\1 (\2 workers): \3/' | sort -u || true)
+  if [[ -n $skipped ]]; then echo; echo "n/a:"; printf -- '- %s\n' "${skipped//$'\n'/$'\n'- }" | sed 's/^- - /- /'; fi
+  if [[ $SOAK_JSON != null ]]; then echo; echo "soak (learning churn, ${SOAK}s): $SOAK_JSON"; fi
+  if [[ $CRIT_JSON != null ]]; then
+    echo; echo "criterion (median estimate; ns per operation = per packet / table op):"; echo
+    echo "| bench | ns per op |"; echo "|---|---:|"
+    echo "$CRIT_JSON" | tr '{' '\n' | awk -F'"' '/bench/ { v = $0; sub(/.*"ns_per_op": /, "", v); sub(/}.*/, "", v); printf "| %s | %s |\n", $4, v }'
+  fi
+} >"$OUTDIR/bench.md"
+echo; cat "$OUTDIR/bench.md"
+
+if (( PLOT )); then
+  if [[ -x $PLOTTER ]] && "$PLOTTER" "$OUTDIR/bench.json" "$OUTDIR" >&2; then :
+  else say "plotting failed (vtep-benchplot)"; FAILED=1; fi
+fi
+say "raw numbers: $OUTDIR/bench.json, table: $OUTDIR/bench.md, logs: $LOGS"
+exit "$FAILED"
