@@ -66,7 +66,6 @@ use crate::wire::{
     VLAN_TAG_LEN, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
 };
 use crate::{Counter, Packet};
-use hashbrown::HashMap;
 use std::net::Ipv4Addr;
 
 // ===========================================================================
@@ -433,13 +432,47 @@ pub struct View {
     /// VLAN id → index into `vlans`, `NO_VLAN` when not a bridge domain.
     vlan_index: Box<[u16]>,
     vlans: Vec<VlanView>,
-    vni_to_vlan: HashMap<u32, u16>,
+    vni_to_vlan: SortedMap<u32, u16>,
     underlay: Option<UnderlayView>,
     /// Unicast MACs that are ours (router MAC, port and underlay MACs).
     local_macs: Vec<MacAddr>,
-    neighbors: HashMap<u32, MacAddr>,
+    neighbors: SortedMap<u32, MacAddr>,
     groups: Vec<Ipv4Addr>,
     groups_u32: Vec<u32>,
+}
+
+/// A small read-mostly map for the per-packet path: a sorted vector and a
+/// binary search beat hashing for the few neighbors and VNIs a VTEP has.
+#[derive(Clone, Debug, Default)]
+struct SortedMap<K, V>(Vec<(K, V)>);
+
+impl<K: Ord + Copy, V: Copy> SortedMap<K, V> {
+    #[inline(always)]
+    fn get(&self, k: &K) -> Option<&V> {
+        self.0
+            .binary_search_by(|(x, _)| x.cmp(k))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+    fn contains_key(&self, k: &K) -> bool {
+        self.get(k).is_some()
+    }
+    /// Keeps the first value for a key.
+    fn insert(&mut self, k: K, v: V) {
+        if let Err(i) = self.0.binary_search_by(|(x, _)| x.cmp(&k)) {
+            self.0.insert(i, (k, v));
+        }
+    }
+}
+
+impl<K: Ord + Copy, V: Copy> FromIterator<(K, V)> for SortedMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(it: I) -> Self {
+        let mut m = SortedMap(Vec::new());
+        for (k, v) in it {
+            m.insert(k, v);
+        }
+        m
+    }
 }
 
 fn prefix_mask(prefix: u8) -> u32 {
@@ -459,7 +492,7 @@ impl View {
     /// (the control process validates and reports), a VNI without an
     /// underlay is inert, a duplicate VNI maps to the first VLAN.
     pub fn new(cfg: &BridgeConfig) -> View {
-        let neighbors: HashMap<u32, MacAddr> = cfg
+        let neighbors: SortedMap<u32, MacAddr> = cfg
             .neighbors
             .iter()
             .map(|(ip, mac)| (u32::from(*ip), *mac))
@@ -480,7 +513,7 @@ impl View {
             ports: Vec::new(),
             vlan_index: vec![NO_VLAN; VLAN_ID_COUNT].into_boxed_slice(),
             vlans: Vec::new(),
-            vni_to_vlan: HashMap::new(),
+            vni_to_vlan: SortedMap::default(),
             underlay,
             local_macs: Vec::new(),
             neighbors,
