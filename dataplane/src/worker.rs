@@ -345,21 +345,34 @@ impl Worker {
             return 0;
         }
         let rxs = &self.stats[s.rx_port as usize].rxq[s.rx_queue as usize];
-        let (mut rx_bytes, mut bytes, mut n) = (0u64, 0u64, 0usize);
-        for i in 0..got {
-            let p = pkts[i];
+        // One pass that only reads: bytes, and whether any frame is too
+        // long (or chained without --enable-scatter). Rarely true, so the
+        // compacting pass runs only then.
+        let (mut rx_bytes, mut bad) = (0u64, false);
+        let multi_ok = self.scatter;
+        for &p in &pkts[..got] {
             // SAFETY: p came from rx_burst and is a valid mbuf.
             let (len, segs) = unsafe { ((*p).pkt_len, (*p).nb_segs) };
             rx_bytes += len as u64;
-            if len > self.max_frame || (segs > 1 && !self.scatter) {
-                // SAFETY: p is ours and not used again.
-                drop(unsafe { Mbuf::from_raw(p) });
-                rxs.oversize.inc();
-                continue;
+            bad |= len > self.max_frame || (segs > 1 && !multi_ok);
+        }
+        let (mut bytes, mut n) = (rx_bytes, got);
+        if bad {
+            (bytes, n) = (0, 0);
+            for i in 0..got {
+                let p = pkts[i];
+                // SAFETY: p came from rx_burst and is a valid mbuf.
+                let (len, segs) = unsafe { ((*p).pkt_len, (*p).nb_segs) };
+                if len > self.max_frame || (segs > 1 && !multi_ok) {
+                    // SAFETY: p is ours and not used again.
+                    drop(unsafe { Mbuf::from_raw(p) });
+                    rxs.oversize.inc();
+                    continue;
+                }
+                bytes += len as u64;
+                pkts[n] = p;
+                n += 1;
             }
-            bytes += len as u64;
-            pkts[n] = p;
-            n += 1;
         }
         rxs.packets.add(got as u64);
         rxs.bytes.add(rx_bytes);
