@@ -16,7 +16,7 @@ use crate::proto::{
     self, ethertype, ip_proto, mac_str, ArpOp, ArpRepr, EthernetRepr, IgmpMsg, LldpNeighbor,
     MacAddr, RecordType, VxlanOuter,
 };
-use dataplane::bridge::{BridgeConfig, Flood, PortMode};
+use dataplane::bridge::{self, BridgeConfig, Flood, PortMode};
 use dataplane::mactable::Dest;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -67,42 +67,19 @@ const ETH_HEADER_LEN: usize = 14;
 // ===========================================================================
 // Configuration
 
-/// The underlay as the control plane needs it.
+/// The underlay as the control plane needs it: the dataplane's view of
+/// it (address, MAC, MTU, gateway, UDP port, TTL) plus the interface name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlaneUnderlay {
-    pub port_id: u16,
     /// Interface name (`et-2/0/0`).
     pub name: String,
-    /// The VTEP address and its prefix length.
-    pub ip: Ipv4Addr,
-    pub prefix: u8,
-    pub mac: MacAddr,
-    /// IP MTU: the largest outer IPv4 packet.
-    pub mtu: u16,
-    pub gateway: Option<Ipv4Addr>,
-    pub udp_port: u16,
-    pub ttl: u8,
+    pub link: bridge::Underlay,
 }
 
-impl PlaneUnderlay {
-    fn mask(&self) -> u32 {
-        match self.prefix {
-            0 => 0,
-            p if p >= 32 => u32::MAX,
-            p => u32::MAX << (32 - p),
-        }
-    }
-    /// Whether `ip` is in the underlay's subnet.
-    pub fn on_link(&self, ip: Ipv4Addr) -> bool {
-        (u32::from(ip) ^ u32::from(self.ip)) & self.mask() == 0
-    }
-    /// The next hop towards `ip`: itself when on-link, else the gateway.
-    pub fn next_hop(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
-        if self.on_link(ip) {
-            Some(ip)
-        } else {
-            self.gateway
-        }
+impl std::ops::Deref for PlaneUnderlay {
+    type Target = bridge::Underlay;
+    fn deref(&self) -> &bridge::Underlay {
+        &self.link
     }
 }
 
@@ -204,15 +181,8 @@ impl PlaneConfig {
                 .or_else(|| cfg.vtep.source_interface.clone())
                 .unwrap_or_else(|| format!("underlay{}", u.port_id));
             PlaneUnderlay {
-                port_id: u.port_id,
                 name,
-                ip: u.ip,
-                prefix: u.prefix,
-                mac: u.mac,
-                mtu: u.mtu,
-                gateway: u.gateway,
-                udp_port: u.udp_port,
-                ttl: u.ttl,
+                link: u.clone(),
             }
         });
         if let Some(u) = &underlay {

@@ -127,6 +127,18 @@ pub struct Underlay {
 }
 
 impl Underlay {
+    /// Whether `ip` is in the underlay's subnet.
+    pub fn on_link(&self, ip: Ipv4Addr) -> bool {
+        (u32::from(ip) ^ u32::from(self.ip)) & prefix_mask(self.prefix) == 0
+    }
+    /// The next hop towards `ip`: itself when on-link, else the gateway.
+    pub fn next_hop(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
+        if self.on_link(ip) {
+            Some(ip)
+        } else {
+            self.gateway
+        }
+    }
     pub const DEFAULT_UDP_PORT: u16 = VXLAN_PORT;
     pub const DEFAULT_TTL: u8 = 64;
 }
