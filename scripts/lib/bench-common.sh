@@ -57,12 +57,14 @@ detect_mem_mode() {
 eal_mem_args() {
   local mem
   PREFIX=${BENCH_NAME:-bench}-$$-$3
-  if [[ $MEM_MODE == huge ]]; then
+  mem=$(( $1 * ($2 + 256) / 1048576 + 256 + ${4:-0} ))
+  # A run whose pool does not fit the free hugepages (learning churn wants
+  # about 1 GB) falls back to ordinary memory rather than failing.
+  if [[ $MEM_MODE == huge ]] && (( mem <= HP_FREE * 2 )); then
     EAL=(--in-memory --no-pci --file-prefix "$PREFIX")
   else
     # --no-huge implies legacy memory, which EAL 22.11 refuses with --in-memory:
     # use --no-shconf and a private file prefix instead; -m sized for the pool.
-    mem=$(( $1 * ($2 + 256) / 1048576 + 256 + ${4:-0} ))
     EAL=(--no-huge -m "$mem" --no-shconf --no-pci --file-prefix "$PREFIX")
   fi
 }
