@@ -491,15 +491,7 @@ impl App {
         buf[..frame.len()].copy_from_slice(frame);
         m.set_len(frame.len() as u16);
         match &p.ctl_tx {
-            CtlTx::Queue(q) => {
-                let mut raw = [m.into_raw()];
-                if dpdk::tx_burst(port, *q, &mut raw) == 1 {
-                    true
-                } else {
-                    dpdk::free_bulk(&mut raw);
-                    false
-                }
-            }
+            CtlTx::Queue(q) => dpdk::tx_one(port, *q, m),
             CtlTx::Ring(r) => r.push(m).is_ok(),
         }
     }

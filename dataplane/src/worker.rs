@@ -4,13 +4,12 @@
 //! inside the loop; counters are single-writer.
 
 use crate::bridge::{self, Counters, Sink, View};
-use crate::dpdk::{self, Mbuf, Mempool, MAX_BURST};
+use crate::dpdk::{self, Burst, Mbuf, Mempool, MAX_BURST};
 use crate::mactable::MacTable;
 use crate::Counter;
 use crossbeam::atomic::AtomicCell;
 use crossbeam::queue::ArrayQueue;
 use crossbeam::utils::CachePadded;
-use dpdk_sys::rte_mbuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -161,15 +160,9 @@ pub struct VxlanCtx {
     pub nb_ports: u16,
 }
 
-/// Per-port TX buffer of one worker (vxlan mode).
-struct TxBuf {
-    pkts: Vec<*mut rte_mbuf>,
-    bytes: u64,
-}
-
 /// The worker's [`Sink`]: buffers per port, punts to the control ring.
 struct WorkerSink<'a> {
-    bufs: &'a mut [TxBuf],
+    bufs: &'a mut [Burst],
     burst: usize,
     rx_port: u16,
     punt: &'a ArrayQueue<(u16, Mbuf)>,
@@ -184,9 +177,9 @@ impl Sink<Mbuf> for WorkerSink<'_> {
         let Some(b) = self.bufs.get_mut(port as usize) else {
             return; // unknown port: dropped by Mbuf's Drop
         };
-        b.bytes += crate::Packet::pkt_len(&pkt) as u64;
-        b.pkts.push(pkt.into_raw());
-        if b.pkts.len() >= self.burst {
+        // Flushed at `burst`, so never full here; dropped (freed) if it were.
+        let _ = b.push(pkt);
+        if b.len() >= self.burst {
             self.worker.flush(port, self.tx_queue, b, self.ctr);
         }
     }
@@ -307,7 +300,7 @@ impl Worker {
         if self.mode == Mode::Vxlan {
             return self.run_vxlan();
         }
-        let mut pkts: [*mut rte_mbuf; MAX_BURST] = [std::ptr::null_mut(); MAX_BURST];
+        let mut pkts = Burst::default();
         let burst = self.burst.clamp(1, MAX_BURST);
         let mut seq: u32 = (self.id as u32) << 24;
         while self.ctl.running.load(Ordering::Relaxed) {
@@ -323,8 +316,8 @@ impl Worker {
             let mut got = 0;
             for s in &self.streams {
                 got += match self.mode {
-                    Mode::TxOnly => self.txonly_burst(s, &mut pkts[..burst], &mut seq),
-                    _ => self.forward_burst(s, &mut pkts[..burst]),
+                    Mode::TxOnly => self.txonly_burst(s, &mut pkts, burst, &mut seq),
+                    _ => self.forward_burst(s, &mut pkts, burst),
                 };
             }
             if got == 0 && self.idle_sleep_us > 0 {
@@ -339,8 +332,8 @@ impl Worker {
     }
 
     #[inline(always)]
-    fn forward_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf]) -> usize {
-        let got = dpdk::rx_burst(s.rx_port, s.rx_queue, pkts);
+    fn forward_burst(&self, s: &Stream, pkts: &mut Burst, burst: usize) -> usize {
+        let got = pkts.rx(s.rx_port, s.rx_queue, burst);
         if got == 0 {
             return 0;
         }
@@ -349,34 +342,19 @@ impl Worker {
         // long (or chained without --enable-scatter). Rarely true, so the
         // compacting pass runs only then.
         let (mut rx_bytes, mut bad) = (0u64, false);
-        let multi_ok = self.scatter;
-        for &p in &pkts[..got] {
-            // SAFETY: p came from rx_burst and is a valid mbuf.
-            let (len, segs) = unsafe { ((*p).pkt_len, (*p).nb_segs) };
+        let (max, multi_ok) = (self.max_frame, self.scatter);
+        for i in 0..got {
+            let len = pkts.pkt_len(i);
             rx_bytes += len as u64;
-            bad |= len > self.max_frame || (segs > 1 && !multi_ok);
+            bad |= len > max || (pkts.nb_segs(i) > 1 && !multi_ok);
         }
-        let (mut bytes, mut n) = (rx_bytes, got);
         if bad {
-            (bytes, n) = (0, 0);
-            for i in 0..got {
-                let p = pkts[i];
-                // SAFETY: p came from rx_burst and is a valid mbuf.
-                let (len, segs) = unsafe { ((*p).pkt_len, (*p).nb_segs) };
-                if len > self.max_frame || (segs > 1 && !multi_ok) {
-                    // SAFETY: p is ours and not used again.
-                    drop(unsafe { Mbuf::from_raw(p) });
-                    rxs.oversize.inc();
-                    continue;
-                }
-                bytes += len as u64;
-                pkts[n] = p;
-                n += 1;
-            }
+            let gone = pkts.retain(|len, segs| len <= max && (segs == 1 || multi_ok));
+            rxs.oversize.add(gone as u64);
         }
         rxs.packets.add(got as u64);
         rxs.bytes.add(rx_bytes);
-        if n == 0 {
+        if pkts.is_empty() {
             return got;
         }
         match self.mode {
@@ -384,9 +362,8 @@ impl Worker {
                 if let Some(lat) = &self.latency {
                     let now = dpdk::tsc();
                     let hz = dpdk::tsc_hz().max(1) as u128;
-                    for &p in &pkts[..n] {
-                        // SAFETY: p is a valid mbuf from rx_burst, freed only below.
-                        let d = unsafe { dpdk::peek(p) };
+                    for i in 0..pkts.len() {
+                        let d = pkts.data(i);
                         if d.len() >= PROBE_OFFSET + 12
                             && d[PROBE_OFFSET..PROBE_OFFSET + 4] == PROBE_MAGIC
                         {
@@ -399,74 +376,43 @@ impl Worker {
                         }
                     }
                 }
-                dpdk::free_bulk(&mut pkts[..n]);
+                pkts.free_all();
                 return got;
             }
             Mode::Mac => {
                 let mac = self.port_macs[s.tx_port as usize];
-                for &p in &pkts[..n] {
-                    // SAFETY: p is a valid mbuf we own; the source MAC is
-                    // bytes 6..12 of the first segment (checked length).
-                    unsafe {
-                        let m = &*p;
-                        if m.data_len >= 12 {
-                            let d = (m.buf_addr as *mut u8).add(m.data_off as usize + 6);
-                            std::ptr::copy_nonoverlapping(mac.as_ptr(), d, 6);
-                        }
+                for i in 0..pkts.len() {
+                    if let Some(src) = pkts.data_mut(i).get_mut(6..12) {
+                        src.copy_from_slice(&mac);
                     }
                 }
             }
             _ => {}
         }
-        self.send(s.tx_port, s.tx_queue, &mut pkts[..n], bytes);
+        self.send(s.tx_port, s.tx_queue, pkts);
         got
     }
 
     /// TX burst with accounting; frees and counts what the device refused.
     #[inline(always)]
-    fn send(&self, port: u16, queue: u16, pkts: &mut [*mut rte_mbuf], bytes: u64) {
-        let sent = dpdk::tx_burst(port, queue, pkts);
+    fn send(&self, port: u16, queue: u16, pkts: &mut Burst) -> usize {
+        let (sent, bytes, refused) = pkts.tx(port, queue);
         let txs = &self.stats[port as usize].txq[queue as usize];
-        let n = pkts.len();
-        if sent < n {
-            let mut unsent_bytes = 0u64;
-            for &p in &pkts[sent..n] {
-                // SAFETY: still ours: the device did not take it.
-                unsent_bytes += unsafe { (*p).pkt_len } as u64;
-            }
-            dpdk::free_bulk(&mut pkts[sent..n]);
-            txs.dropped.add((n - sent) as u64);
-            txs.packets.add(sent as u64);
-            txs.bytes.add(bytes - unsent_bytes);
-        } else {
-            txs.packets.add(n as u64);
-            txs.bytes.add(bytes);
+        txs.packets.add(sent as u64);
+        txs.bytes.add(bytes);
+        if refused > 0 {
+            txs.dropped.add(refused as u64);
         }
+        refused
     }
 
     /// Sends a port's buffered frames on this worker's TX queue.
     #[inline(always)]
-    fn flush(&self, port: u16, queue: u16, b: &mut TxBuf, ctr: &Counters) {
-        let n = b.pkts.len();
-        let sent = dpdk::tx_burst(port, queue, &mut b.pkts);
-        let txs = &self.stats[port as usize].txq[queue as usize];
-        if sent < n {
-            let mut unsent_bytes = 0u64;
-            for &p in &b.pkts[sent..] {
-                // SAFETY: the device did not take it; still ours.
-                unsent_bytes += unsafe { (*p).pkt_len } as u64;
-            }
-            dpdk::free_bulk(&mut b.pkts[sent..]);
-            txs.dropped.add((n - sent) as u64);
-            for _ in sent..n {
-                ctr.drop(bridge::Drop::TxQueueFull);
-            }
-            b.bytes -= unsent_bytes;
+    fn flush(&self, port: u16, queue: u16, b: &mut Burst, ctr: &Counters) {
+        let refused = self.send(port, queue, b);
+        for _ in 0..refused {
+            ctr.drop(bridge::Drop::TxQueueFull);
         }
-        txs.packets.add(sent as u64);
-        txs.bytes.add(b.bytes);
-        b.pkts.clear();
-        b.bytes = 0;
     }
 
     /// The vxlan-mode loop: RX burst, `bridge::process` per frame, TX per
@@ -474,15 +420,9 @@ impl Worker {
     fn run_vxlan(self) -> i32 {
         let Some(vx) = &self.vxlan else { return 1 };
         let burst = self.burst.clamp(1, MAX_BURST);
-        let mut pkts: [*mut rte_mbuf; MAX_BURST] = [std::ptr::null_mut(); MAX_BURST];
-        // Flood copies can add several frames per received one: room for
-        // a few bursts per port, flushed whenever one burst is ready.
-        let mut bufs: Vec<TxBuf> = (0..vx.nb_ports)
-            .map(|_| TxBuf {
-                pkts: Vec::with_capacity(burst * 4),
-                bytes: 0,
-            })
-            .collect();
+        let mut pkts = Burst::default();
+        // One TX burst per port, flushed whenever `burst` frames wait.
+        let mut bufs: Vec<Burst> = (0..vx.nb_ports).map(|_| Burst::default()).collect();
         let mut gen = vx.mailbox.generation();
         let Some(mut view) = vx.mailbox.slot.take() else {
             return 1;
@@ -512,13 +452,12 @@ impl Worker {
             let now = (dpdk::tsc() / hz) as u32;
             let mut got_total = 0;
             for s in &self.streams {
-                let got = dpdk::rx_burst(s.rx_port, s.rx_queue, &mut pkts[..burst]);
+                let got = pkts.rx(s.rx_port, s.rx_queue, burst);
                 if got == 0 {
                     continue;
                 }
                 got_total += got;
                 let rxs = &self.stats[s.rx_port as usize].rxq[s.rx_queue as usize];
-                let mut rx_bytes = 0u64;
                 let mut sink = WorkerSink {
                     bufs: &mut bufs,
                     burst,
@@ -528,9 +467,8 @@ impl Worker {
                     worker: &self,
                     tx_queue: vx.tx_queue,
                 };
-                for &p in &pkts[..got] {
-                    // SAFETY: p came from rx_burst: a valid mbuf we own.
-                    let m = unsafe { Mbuf::from_raw(p) };
+                let mut rx_bytes = 0u64;
+                for m in pkts.drain() {
                     let len = crate::Packet::pkt_len(&m) as u32;
                     rx_bytes += len as u64;
                     if len > self.max_frame || (m.nb_segs() > 1 && !self.scatter) {
@@ -543,7 +481,7 @@ impl Worker {
                 rxs.bytes.add(rx_bytes);
             }
             for (port, b) in bufs.iter_mut().enumerate() {
-                if !b.pkts.is_empty() {
+                if !b.is_empty() {
                     self.flush(port as u16, vx.tx_queue, b, &vx.counters);
                 }
             }
@@ -552,7 +490,7 @@ impl Worker {
             }
         }
         for (port, b) in bufs.iter_mut().enumerate() {
-            if !b.pkts.is_empty() {
+            if !b.is_empty() {
                 self.flush(port as u16, vx.tx_queue, b, &vx.counters);
             }
         }
@@ -563,43 +501,31 @@ impl Worker {
         0
     }
 
-    fn drain_inject(
-        &self,
-        port: u16,
-        queue: u16,
-        ring: &InjectRing,
-        pkts: &mut [*mut rte_mbuf; MAX_BURST],
-    ) {
-        let mut n = 0;
-        let mut bytes = 0u64;
-        while n < 32 {
+    fn drain_inject(&self, port: u16, queue: u16, ring: &InjectRing, pkts: &mut Burst) {
+        pkts.free_all();
+        while pkts.len() < 32 {
             match ring.pop() {
                 Some(m) => {
-                    bytes += crate::Packet::pkt_len(&m) as u64;
-                    pkts[n] = m.into_raw();
-                    n += 1;
+                    let _ = pkts.push(m);
                 }
                 None => break,
             }
         }
-        self.send(port, queue, &mut pkts[..n], bytes);
+        self.send(port, queue, pkts);
     }
 
-    fn txonly_burst(&self, s: &Stream, pkts: &mut [*mut rte_mbuf], seq: &mut u32) -> usize {
+    fn txonly_burst(&self, s: &Stream, pkts: &mut Burst, burst: usize, seq: &mut u32) -> usize {
         let Some((tx, pool)) = &self.txonly else {
             return 0;
         };
-        if !pool.alloc_bulk(pkts) {
+        if !pkts.alloc(pool, burst) {
             return 0;
         }
         let hl = tx.header.len();
         let probe = tx.len as usize >= PROBE_OFFSET + 12;
         let stamp = dpdk::tsc().to_le_bytes();
-        for &p in pkts.iter() {
-            // SAFETY: fresh single-segment mbuf from our pool, owned here.
-            let mut m = unsafe { Mbuf::from_raw(p) };
-            m.set_len(tx.len);
-            let buf = m.buf_mut();
+        for i in 0..pkts.len() {
+            let buf = pkts.frame_mut(i, tx.len);
             buf[..hl].copy_from_slice(&tx.header);
             let v = *seq;
             *seq = seq.wrapping_add(1);
@@ -613,11 +539,10 @@ impl Worker {
                 buf[PROBE_OFFSET..PROBE_OFFSET + 4].copy_from_slice(&PROBE_MAGIC);
                 buf[PROBE_OFFSET + 4..PROBE_OFFSET + 12].copy_from_slice(&stamp);
             }
-            m.into_raw();
         }
-        let bytes = pkts.len() as u64 * tx.len as u64;
-        self.send(s.tx_port, s.tx_queue, pkts, bytes);
-        pkts.len()
+        let n = pkts.len();
+        self.send(s.tx_port, s.tx_queue, pkts);
+        n
     }
 }
 
