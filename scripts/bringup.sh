@@ -97,7 +97,7 @@ say "lcores $CORES: control on the first, $nworkers worker(s)"
 
 # 4. vtep.
 EAL=(-l "$CORES" --file-prefix vtep)
-for p in "${PCI[@]}"; do EAL+=(-a "$p"); done
+for p in "${PCI[@]}"; do [[ $p =~ ^[0-9a-fA-F]{4}: ]] || p="0000:$p"; EAL+=(-a "$p"); done
 [ ${#PCI[@]} -gt 0 ] || EAL+=(--no-pci)
 # shellcheck disable=SC2206
 EAL+=(${VTEP_VDEVS:-} ${VTEP_EAL_EXTRA:-})
