@@ -1,7 +1,7 @@
 use super::*;
 use crate::config::Config;
 use crate::proto::{internet_checksum, GroupRecord, IgmpPacket};
-use dataplane::bridge::{self, PortConf, Underlay, VlanConf};
+use crate::switch::{bridge_config, PortRef};
 use std::cell::RefCell;
 
 // The seed's EX9200-1, plus an access port, a static-remote-vteps VLAN and
@@ -80,62 +80,22 @@ fn port_mac(port: u16) -> MacAddr {
     [0x02, 0, 0, 0, 0, 0x10 + port as u8]
 }
 
-/// What `switch::bridge_config` builds, with device dN on port N.
+/// The process's own compilation (`switch::bridge_config`), with device
+/// dN on port N.
 fn bridge_of(cfg: &Config) -> BridgeConfig {
-    let mut b = BridgeConfig::default();
-    for i in &cfg.interfaces {
-        let Some(dev) = i.device() else { continue };
-        let port_id: u16 = dev[1..].parse().unwrap();
-        let mode = match &i.kind {
-            InterfaceKind::Access { vlan, .. } => PortMode::Access(*vlan),
-            InterfaceKind::Trunk { vlans, .. } => PortMode::Trunk(vlans.clone()),
-            InterfaceKind::Underlay { address, .. } => {
-                b.underlay = Some(Underlay {
-                    port_id,
-                    ip: address.addr,
-                    prefix: address.prefix_len,
-                    mac: port_mac(port_id),
-                    mtu: i.mtu,
-                    gateway: cfg.vtep.gateway,
-                    udp_port: cfg.vtep.udp_port,
-                    ttl: cfg.vtep.ttl,
-                });
-                PortMode::Underlay
+    let ports: Vec<PortRef> = cfg
+        .devices()
+        .iter()
+        .map(|(_, dev)| {
+            let id: u16 = dev[1..].parse().unwrap();
+            PortRef {
+                name: dev.to_string(),
+                id,
+                mac: port_mac(id),
             }
-            InterfaceKind::Irb { .. } => continue,
-        };
-        b.ports.push(PortConf {
-            port_id,
-            name: i.name.clone(),
-            mode,
-            mac: port_mac(port_id),
-            mtu: i.mtu,
-        });
-    }
-    for v in &cfg.vlans {
-        let irb = v
-            .l3_interface
-            .as_deref()
-            .and_then(|n| cfg.interface(n))
-            .and_then(|i| i.address())
-            .map(|a| (a.addr, a.prefix_len));
-        let x = v.vxlan.as_ref();
-        b.vlans.push(VlanConf {
-            vlan_id: v.vlan_id,
-            name: v.name.clone(),
-            vni: x.map(|x| x.vni),
-            flood: match x.map(|x| &x.flood) {
-                Some(crate::config::Flood::MulticastGroup(g)) => bridge::Flood::Group(*g),
-                Some(crate::config::Flood::StaticRemoteVteps(l)) => {
-                    bridge::Flood::Static(l.clone())
-                }
-                None => bridge::Flood::Static(Vec::new()),
-            },
-            encap_inner_vlan: x.is_some_and(|x| x.encapsulate_inner_vlan),
-            decap_accept_inner_vlan: x.is_some_and(|x| x.decapsulate_accept_inner_vlan),
-            irb,
-        });
-    }
+        })
+        .collect();
+    let mut b = bridge_config(cfg, &ports).unwrap();
     b.router_mac = ROUTER_MAC;
     b
 }
