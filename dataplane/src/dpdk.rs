@@ -433,15 +433,15 @@ impl Burst {
     }
     #[inline(always)]
     fn m(&self, i: usize) -> &sys::rte_mbuf {
-        debug_assert!(i < self.n);
+        assert!(i < self.n, "burst index out of range");
         // SAFETY: pkts[..n] are valid mbufs owned by this burst.
-        unsafe { &*self.pkts[..self.n][i] }
+        unsafe { &*self.pkts[i] }
     }
     #[inline(always)]
     fn m_mut(&mut self, i: usize) -> &mut sys::rte_mbuf {
-        let p = self.pkts[..self.n][i];
+        assert!(i < self.n, "burst index out of range");
         // SAFETY: as in `m`, and &mut self makes the access exclusive.
-        unsafe { &mut *p }
+        unsafe { &mut *self.pkts[i] }
     }
 
     /// Receives up to `max` frames (at most the free room) from a queue
@@ -460,31 +460,31 @@ impl Burst {
     }
 
     /// Sends the whole burst on a TX queue that only this thread uses and
-    /// frees what the device refused. Returns (sent, bytes sent, refused).
+    /// frees what the device refused. Returns (sent, refused, bytes of the
+    /// refused frames); the caller knows the burst's bytes already.
     #[inline(always)]
-    pub fn tx(&mut self, port: u16, queue: u16) -> (usize, u64, usize) {
+    pub fn tx(&mut self, port: u16, queue: u16) -> (usize, usize, u64) {
         if self.n == 0 {
             return (0, 0, 0);
         }
-        let bytes = self.bytes();
         // SAFETY: pkts[..n] are owned mbufs; the device takes the first
         // `sent` of them.
         let sent = unsafe {
             sys::vtep_tx_burst(port, queue, self.pkts.as_mut_ptr(), self.n as u16) as usize
         };
-        let mut unsent_bytes = 0;
-        for i in sent..self.n {
-            unsent_bytes += u64::from(self.m(i).pkt_len);
-        }
         let refused = self.n - sent;
+        let mut refused_bytes = 0;
         if refused > 0 {
+            for i in sent..self.n {
+                refused_bytes += u64::from(self.m(i).pkt_len);
+            }
             // SAFETY: the refused mbufs are still ours and not used again.
             unsafe {
                 sys::vtep_pktmbuf_free_bulk(self.pkts.as_mut_ptr().add(sent), refused as u32)
             };
         }
         self.n = 0;
-        (sent, bytes - unsent_bytes, refused)
+        (sent, refused, refused_bytes)
     }
 
     /// Frees every frame.

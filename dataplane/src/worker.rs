@@ -160,9 +160,16 @@ pub struct VxlanCtx {
     pub nb_ports: u16,
 }
 
+/// Frames waiting for one port's TX queue (vxlan mode) and their bytes.
+#[derive(Default)]
+struct TxQ {
+    pkts: Burst,
+    bytes: u64,
+}
+
 /// The worker's [`Sink`]: buffers per port, punts to the control ring.
 struct WorkerSink<'a> {
-    bufs: &'a mut [Burst],
+    bufs: &'a mut [TxQ],
     burst: usize,
     rx_port: u16,
     punt: &'a ArrayQueue<(u16, Mbuf)>,
@@ -177,9 +184,10 @@ impl Sink<Mbuf> for WorkerSink<'_> {
         let Some(b) = self.bufs.get_mut(port as usize) else {
             return; // unknown port: dropped by Mbuf's Drop
         };
+        b.bytes += crate::Packet::pkt_len(&pkt) as u64;
         // Flushed at `burst`, so never full here; dropped (freed) if it were.
-        let _ = b.push(pkt);
-        if b.len() >= self.burst {
+        let _ = b.pkts.push(pkt);
+        if b.pkts.len() >= self.burst {
             self.worker.flush(port, self.tx_queue, b, self.ctr);
         }
     }
@@ -352,9 +360,11 @@ impl Worker {
             rx_bytes += len as u64;
             bad |= len > max || (pkts.nb_segs(i) > 1 && !multi_ok);
         }
+        let mut bytes = rx_bytes;
         if bad {
             let gone = pkts.retain(|len, segs| len <= max && (segs == 1 || multi_ok));
             rxs.oversize.add(gone as u64);
+            bytes = pkts.bytes();
         }
         rxs.packets.add(got as u64);
         rxs.bytes.add(rx_bytes);
@@ -393,17 +403,18 @@ impl Worker {
             }
             _ => {}
         }
-        self.send(s.tx_port, s.tx_queue, pkts);
+        self.send(s.tx_port, s.tx_queue, pkts, bytes);
         got
     }
 
-    /// TX burst with accounting; frees and counts what the device refused.
+    /// TX burst of `bytes` bytes with accounting; frees and counts what the
+    /// device refused.
     #[inline(always)]
-    fn send(&self, port: u16, queue: u16, pkts: &mut Burst) -> usize {
-        let (sent, bytes, refused) = pkts.tx(port, queue);
+    fn send(&self, port: u16, queue: u16, pkts: &mut Burst, bytes: u64) -> usize {
+        let (sent, refused, refused_bytes) = pkts.tx(port, queue);
         let txs = &self.stats[port as usize].txq[queue as usize];
         txs.packets.add(sent as u64);
-        txs.bytes.add(bytes);
+        txs.bytes.add(bytes - refused_bytes);
         if refused > 0 {
             txs.dropped.add(refused as u64);
         }
@@ -412,8 +423,8 @@ impl Worker {
 
     /// Sends a port's buffered frames on this worker's TX queue.
     #[inline(always)]
-    fn flush(&self, port: u16, queue: u16, b: &mut Burst, ctr: &Counters) {
-        let refused = self.send(port, queue, b);
+    fn flush(&self, port: u16, queue: u16, b: &mut TxQ, ctr: &Counters) {
+        let refused = self.send(port, queue, &mut b.pkts, std::mem::take(&mut b.bytes));
         for _ in 0..refused {
             ctr.drop(bridge::Drop::TxQueueFull);
         }
@@ -426,7 +437,7 @@ impl Worker {
         let burst = self.burst.clamp(1, MAX_BURST);
         let mut pkts = Burst::default();
         // One TX burst per port, flushed whenever `burst` frames wait.
-        let mut bufs: Vec<Burst> = (0..vx.nb_ports).map(|_| Burst::default()).collect();
+        let mut bufs: Vec<TxQ> = (0..vx.nb_ports).map(|_| TxQ::default()).collect();
         let mut gen = vx.mailbox.generation();
         let Some(mut view) = vx.mailbox.slot.take() else {
             return 1;
@@ -495,7 +506,7 @@ impl Worker {
                 rxs.bytes.add(rx_bytes);
             }
             for (port, b) in bufs.iter_mut().enumerate() {
-                if !b.is_empty() {
+                if !b.pkts.is_empty() {
                     self.flush(port as u16, vx.tx_queue, b, &vx.counters);
                 }
             }
@@ -504,7 +515,7 @@ impl Worker {
             }
         }
         for (port, b) in bufs.iter_mut().enumerate() {
-            if !b.is_empty() {
+            if !b.pkts.is_empty() {
                 self.flush(port as u16, vx.tx_queue, b, &vx.counters);
             }
         }
@@ -517,15 +528,17 @@ impl Worker {
 
     fn drain_inject(&self, port: u16, queue: u16, ring: &InjectRing, pkts: &mut Burst) {
         pkts.free_all();
+        let mut bytes = 0;
         while pkts.len() < 32 {
             match ring.pop() {
                 Some(m) => {
+                    bytes += crate::Packet::pkt_len(&m) as u64;
                     let _ = pkts.push(m);
                 }
                 None => break,
             }
         }
-        self.send(port, queue, pkts);
+        self.send(port, queue, pkts, bytes);
     }
 
     fn txonly_burst(&self, s: &Stream, pkts: &mut Burst, burst: usize, seq: &mut u32) -> usize {
@@ -555,7 +568,7 @@ impl Worker {
             }
         }
         let n = pkts.len();
-        self.send(s.tx_port, s.tx_queue, pkts);
+        self.send(s.tx_port, s.tx_queue, pkts, n as u64 * u64::from(tx.len));
         n
     }
 }
