@@ -72,7 +72,7 @@ if (( RUN_TESTPMD )); then
     "$REPO/scripts/build-testpmd.sh" || die "build-testpmd.sh failed"
   fi
   if [[ ! -x $TESTPMD ]]; then
-    say "testpmd not built ($TESTPMD): skipping the baseline (pass --baseline to build it, ~2 min)"
+    say "testpmd not built ($TESTPMD): skipping the baseline (pass --baseline to build it, ~20 s)"
     RUN_TESTPMD=0
   fi
 fi
@@ -170,7 +170,8 @@ GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 } >"$OUTDIR/bench-io.json"
 
 echo
-echo "I/O ceiling: net_pcap (infinite_rx) -> net_null, 1 forwarding core, ${DURATION}s median, EAL $MEM_MODE"
+KIND=$(cat "$TESTPMD.kind" 2>/dev/null || echo static)
+echo "I/O ceiling: net_pcap (infinite_rx) -> net_null, 1 forwarding core, ${DURATION}s median, EAL $MEM_MODE, testpmd linked to $KIND DPDK"
 echo
 echo "| frame size (B, incl. FCS) | testpmd io Mpps | vtep io Mpps | vtep Gbps | ratio vtep/testpmd |"
 echo "|---:|---:|---:|---:|---:|"

@@ -199,7 +199,7 @@ else
 fi
 [[ -x $VTEP_BIN ]] || die "vtep binary $VTEP_BIN is not executable"
 if has testpmd && [[ ! -x $TESTPMD ]]; then
-  say "testpmd not built ($TESTPMD): no baseline, no ratios (pass --baseline to build it, ~2 min)"
+  say "testpmd not built ($TESTPMD): no baseline, no ratios (pass --baseline to build it, ~20 s)"
   SCENARIOS=${SCENARIOS//testpmd/}
 fi
 
