@@ -354,15 +354,14 @@ impl Worker {
         // long (or chained without --enable-scatter). Rarely true, so the
         // compacting pass runs only then.
         let (mut rx_bytes, mut bad) = (0u64, false);
-        let (max, multi_ok) = (self.max_frame, self.scatter);
         for i in 0..got {
             let len = pkts.pkt_len(i);
             rx_bytes += len as u64;
-            bad |= len > max || (pkts.nb_segs(i) > 1 && !multi_ok);
+            bad |= self.rejects(len, pkts.nb_segs(i));
         }
         let mut bytes = rx_bytes;
         if bad {
-            let gone = pkts.retain(|len, segs| len <= max && (segs == 1 || multi_ok));
+            let gone = pkts.retain(|len, segs| !self.rejects(len, segs));
             rxs.oversize.add(gone as u64);
             bytes = pkts.bytes();
         }
@@ -407,6 +406,13 @@ impl Worker {
         got
     }
 
+    /// A received frame longer than --max-pkt-len, or chained without
+    /// --enable-scatter: dropped and counted as oversize.
+    #[inline(always)]
+    fn rejects(&self, len: u32, segs: u16) -> bool {
+        len > self.max_frame || (segs > 1 && !self.scatter)
+    }
+
     /// TX burst of `bytes` bytes with accounting; frees and counts what the
     /// device refused.
     #[inline(always)]
@@ -425,8 +431,8 @@ impl Worker {
     #[inline(always)]
     fn flush(&self, port: u16, queue: u16, b: &mut TxQ, ctr: &Counters) {
         let refused = self.send(port, queue, &mut b.pkts, std::mem::take(&mut b.bytes));
-        for _ in 0..refused {
-            ctr.drop(bridge::Drop::TxQueueFull);
+        if refused > 0 {
+            ctr.drops[bridge::Drop::TxQueueFull as usize].add(refused as u64);
         }
     }
 
@@ -496,7 +502,7 @@ impl Worker {
                 for m in pkts.drain() {
                     let len = crate::Packet::pkt_len(&m) as u32;
                     rx_bytes += len as u64;
-                    if len > self.max_frame || (m.nb_segs() > 1 && !self.scatter) {
+                    if self.rejects(len, m.nb_segs()) {
                         rxs.oversize.inc();
                         continue; // freed by Drop
                     }
