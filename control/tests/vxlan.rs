@@ -142,22 +142,29 @@ fn vlan<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 #[test]
 fn access_to_vxlan_unicast_and_group_with_inner_vlan_kept() {
     let to_remote = udp_frame(200, H1, REMOTE_STATIC, 1);
+    // Flood copies of small frames are copied, of bigger ones chained to
+    // the shared payload (dpdk::COPY_BREAK): both must come out whole.
     let bcast = udp_frame(100, H1, BCAST, 2);
+    let bcast_big = udp_frame(1000, H1, BCAST, 3);
     let lab = Lab::new(
         "encap",
         9216,
         true,
-        [&[], &[to_remote.clone(), bcast.clone()], &[]],
+        [
+            &[],
+            &[to_remote.clone(), bcast.clone(), bcast_big.clone()],
+            &[],
+        ],
     );
     let v = lab.start();
-    wait_rx(&v, 2);
+    wait_rx(&v, 3);
     let vl = v.json("show vlans");
-    assert_eq!(vlan(&vl, "v100")["encap"], 2, "{vl:#}");
-    assert_eq!(vlan(&vl, "v100")["flood"], 1);
+    assert_eq!(vlan(&vl, "v100")["encap"], 3, "{vl:#}");
+    assert_eq!(vlan(&vl, "v100")["flood"], 2);
     assert_clean_exit(&v.stop());
 
     let ul = lab.tx(0);
-    assert_eq!(ul.len(), 2, "underlay frames");
+    assert_eq!(ul.len(), 3, "underlay frames");
     // Unicast to the static remote MAC: to the VTEP, its ARP'd MAC.
     let u = parse_vxlan(&ul[0]);
     assert_eq!(
@@ -176,8 +183,14 @@ fn access_to_vxlan_unicast_and_group_with_inner_vlan_kept() {
         ([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64], [239, 1, 1, 100], 100)
     );
     assert_eq!(g.inner, tagged(&bcast, 100));
+    let g = parse_vxlan(&ul[2]);
+    assert_eq!((g.dst_ip, g.vni), ([239, 1, 1, 100], 100));
+    assert_eq!(g.inner, tagged(&bcast_big, 100));
     // And flooded to the trunk, tagged; never back to the access port.
-    assert_eq!(lab.tx(2), vec![tagged(&bcast, 100)]);
+    assert_eq!(
+        lab.tx(2),
+        vec![tagged(&bcast, 100), tagged(&bcast_big, 100)]
+    );
     assert!(lab.tx(1).is_empty(), "flooded back to its ingress port");
     // The control thread joined the group (IGMPv3, twice) and left it on
     // shutdown, on the underlay only; LLDP went out on every port.

@@ -61,7 +61,7 @@
 use crate::mactable::{Dest, Learn, MacTable};
 use crate::wire::{
     self, checksum, ethertype, field, ip_proto, ipv4_multicast_mac, vlan_tci, ArpPacket,
-    EthernetFrame, Ipv4Packet, MacAddr, MacExt, UdpPacket, VlanTag, VxlanHeader,
+    EthernetFrame, Ipv4Packet, Mac48, MacAddr, UdpPacket, VlanTag, VxlanHeader,
     ETHERNET_HEADER_LEN, IPV4_MIN_HEADER_LEN, UDP_HEADER_LEN, VLAN_ID_COUNT, VLAN_ID_MAX,
     VLAN_TAG_LEN, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
 };
@@ -204,6 +204,13 @@ drop_reasons! {
     NotIpv4Underlay = "not-ipv4-underlay": "Non-IPv4, non-ARP frame on the underlay.",
 }
 
+/// A heap array with one element per VLAN id.
+fn per_vlan<T>(f: impl FnMut() -> T) -> Box<[T; VLAN_ID_COUNT]> {
+    let v: Box<[T]> = std::iter::repeat_with(f).take(VLAN_ID_COUNT).collect();
+    v.try_into()
+        .unwrap_or_else(|_| unreachable!("VLAN_ID_COUNT elements"))
+}
+
 /// Per-VLAN counters: one cache line.
 #[derive(Default, Debug)]
 #[repr(C, align(64))]
@@ -242,8 +249,9 @@ pub const fn needed_underlay_mtu(frame_len: u64) -> u64 {
 /// One worker's counters (single writer); the control plane sums them.
 #[derive(Debug)]
 pub struct Counters {
-    pub vlan: Box<[VlanCounters]>,
-    pub too_big: Box<[TooBigMax]>,
+    /// Indexed by VLAN id; fixed-size so the masked index needs no bounds check.
+    pub vlan: Box<[VlanCounters; VLAN_ID_COUNT]>,
+    pub too_big: Box<[TooBigMax; VLAN_ID_COUNT]>,
     pub drops: [Counter; Drop::COUNT],
     /// Frames and copies handed to `Sink::punt`.
     pub punts: Counter,
@@ -258,10 +266,8 @@ impl Default for Counters {
 impl Counters {
     pub fn new() -> Self {
         Counters {
-            vlan: (0..VLAN_ID_COUNT)
-                .map(|_| VlanCounters::default())
-                .collect(),
-            too_big: (0..VLAN_ID_COUNT).map(|_| TooBigMax::default()).collect(),
+            vlan: per_vlan(VlanCounters::default),
+            too_big: per_vlan(TooBigMax::default),
             drops: std::array::from_fn(|_| Counter::default()),
             punts: Counter::default(),
         }
@@ -309,7 +315,7 @@ pub struct PortView {
     pub underlay: bool,
     /// VLAN of untagged frames (access ports), 0 for none.
     pub pvid: u16,
-    member: Box<[Egress]>,
+    member: Box<[Egress; VLAN_ID_COUNT]>,
 }
 
 impl PortView {
@@ -442,12 +448,12 @@ const NO_VLAN: u16 = u16::MAX;
 pub struct View {
     ports: Vec<Option<PortView>>,
     /// VLAN id → index into `vlans`, `NO_VLAN` when not a bridge domain.
-    vlan_index: Box<[u16]>,
+    vlan_index: Box<[u16; VLAN_ID_COUNT]>,
     vlans: Vec<VlanView>,
     vni_to_vlan: SortedMap<u32, u16>,
     underlay: Option<UnderlayView>,
     /// Unicast MACs that are ours (router MAC, port and underlay MACs).
-    local_macs: Vec<MacAddr>,
+    local_macs: Vec<Mac48>,
     neighbors: SortedMap<u32, MacAddr>,
     groups: Vec<Ipv4Addr>,
     groups_u32: Vec<u32>,
@@ -523,7 +529,7 @@ impl View {
         });
         let mut v = View {
             ports: Vec::new(),
-            vlan_index: vec![NO_VLAN; VLAN_ID_COUNT].into_boxed_slice(),
+            vlan_index: per_vlan(|| NO_VLAN),
             vlans: Vec::new(),
             vni_to_vlan: SortedMap::default(),
             underlay,
@@ -546,7 +552,7 @@ impl View {
                 mtu: p.mtu,
                 underlay: false,
                 pvid: 0,
-                member: vec![Egress::NotMember; VLAN_ID_COUNT].into_boxed_slice(),
+                member: per_vlan(|| Egress::NotMember),
             };
             let members: Vec<(u16, Egress)> = match &p.mode {
                 PortMode::Access(vl) => {
@@ -586,7 +592,7 @@ impl View {
                     mtu: u.mtu,
                     underlay: true,
                     pvid: 0,
-                    member: vec![Egress::NotMember; VLAN_ID_COUNT].into_boxed_slice(),
+                    member: per_vlan(|| Egress::NotMember),
                 }),
             }
             for c in cfg.vlans.iter().filter(|c| valid_vlan(c.vlan_id)) {
@@ -627,6 +633,7 @@ impl View {
         macs.extend(cfg.ports.iter().map(|p| p.mac));
         macs.extend(cfg.underlay.iter().map(|u| u.mac));
         for m in macs {
+            let m = Mac48::from_bytes(&m);
             if m.is_valid_source() && !v.local_macs.contains(&m) {
                 v.local_macs.push(m);
             }
@@ -661,7 +668,10 @@ impl View {
     }
     #[inline(always)]
     pub fn vlan(&self, vlan_id: u16) -> Option<&VlanView> {
-        let i = *self.vlan_index.get(usize::from(vlan_id))?;
+        if usize::from(vlan_id) >= VLAN_ID_COUNT {
+            return None;
+        }
+        let i = self.vlan_index[usize::from(vlan_id) & (VLAN_ID_COUNT - 1)];
         self.vlans.get(usize::from(i))
     }
     pub fn vlans(&self) -> &[VlanView] {
@@ -702,8 +712,9 @@ impl View {
         }
     }
     #[inline(always)]
-    fn is_local_mac(&self, m: &MacAddr) -> bool {
-        self.local_macs.iter().any(|x| x == m)
+    fn is_local_mac(&self, m: Mac48) -> bool {
+        // No early exit: a handful of compares, no unpredictable branch.
+        self.local_macs.iter().fold(false, |hit, &x| hit | (x == m))
     }
 }
 
@@ -756,11 +767,8 @@ pub fn prefetch(view: &View, macs: &MacTable, rx_port: u16, d: &[u8]) {
     } else {
         p.pvid
     };
-    let mut m: MacAddr = [0; 6];
-    m.copy_from_slice(&d[field::ethernet::SOURCE]);
-    macs.prefetch(vlan, &m);
-    m.copy_from_slice(&d[field::ethernet::DESTINATION]);
-    macs.prefetch(vlan, &m);
+    macs.prefetch48(vlan, Mac48::src_of(d));
+    macs.prefetch48(vlan, Mac48::dst_of(d));
 }
 
 /// Handles one received frame. See the module docs.
@@ -780,8 +788,9 @@ pub fn process<P: Packet, S: Sink<P>>(
     }
 }
 
-fn learn(macs: &MacTable, ctr: &Counters, vlan: u16, mac: &MacAddr, dest: Dest, now: u32) {
-    match macs.learn(vlan, mac, dest, now) {
+#[inline(always)]
+fn learn(macs: &MacTable, ctr: &Counters, vlan: u16, mac: Mac48, dest: Dest, now: u32) {
+    match macs.learn48(vlan, mac, dest, now) {
         Learn::New => ctr.vlan(vlan).learned.inc(),
         Learn::Moved { .. } => ctr.vlan(vlan).moved.inc(),
         Learn::Full => ctr.vlan(vlan).learn_failed.inc(),
@@ -802,7 +811,7 @@ fn port_input<P: Packet, S: Sink<P>>(
     let Ok(eth) = EthernetFrame::new_checked(d) else {
         return drop_pkt(sink, ctr, pkt, Drop::Runt);
     };
-    let (dst, src, et) = (eth.dst_addr(), eth.src_addr(), eth.ethertype());
+    let (dst, src, et) = (Mac48::dst_of(d), Mac48::src_of(d), eth.ethertype());
     if et == ethertype::LLDP {
         ctr.punts.inc();
         return sink.punt(pkt);
@@ -838,7 +847,7 @@ fn port_input<P: Packet, S: Sink<P>>(
     if !src.is_valid_source() {
         return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
     }
-    learn(macs, ctr, vlan, &src, Dest::Port(port.port_id), now);
+    learn(macs, ctr, vlan, src, Dest::Port(port.port_id), now);
     let ing = Ingress {
         from: Source::Port(port.port_id),
         vlan,
@@ -850,17 +859,18 @@ fn port_input<P: Packet, S: Sink<P>>(
 
 /// Bridging proper: punts, then unicast / encap / flood.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn forward<P: Packet, S: Sink<P>>(
     view: &View,
     macs: &MacTable,
     v: &VlanView,
     ing: Ingress,
-    dst: MacAddr,
+    dst: Mac48,
     mut pkt: P,
     sink: &mut S,
     ctr: &Counters,
 ) {
-    if !dst.is_multicast() && view.is_local_mac(&dst) {
+    if !dst.is_multicast() && view.is_local_mac(dst) {
         if !retag(&mut pkt, ing.tag_len, true, ing.pcp, ing.vlan) {
             return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
         }
@@ -882,7 +892,7 @@ fn forward<P: Packet, S: Sink<P>>(
     if dst.is_multicast() {
         return flood(view, v, ing, pkt, sink, ctr);
     }
-    match macs.lookup(ing.vlan, &dst).map(|e| e.dest) {
+    match macs.lookup48(ing.vlan, dst).map(|e| e.dest) {
         Some(Dest::Port(p)) => {
             if ing.from == Source::Port(p) {
                 return drop_pkt(sink, ctr, pkt, Drop::SamePort);
@@ -1196,43 +1206,55 @@ fn flood_last<P: Packet, S: Sink<P>>(
     }
 }
 
-#[inline(always)]
-fn mix(h: u64, v: u64) -> u64 {
-    (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-}
-
 /// Flow hash of the inner frame: MACs and EtherType, and for IPv4 the
-/// addresses and (unfragmented TCP/UDP) the ports.
+/// addresses and (unfragmented TCP/UDP) the ports. The fields are folded
+/// into two words and mixed by one 64x64->128 multiply: the UDP source port
+/// only needs spread for ECMP, and this runs once per encapsulated frame.
+#[inline(always)]
 pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
-    let et_at = field::ethernet::ETHERTYPE.start + tag_len;
     let l3 = ETHERNET_HEADER_LEN + tag_len;
     if d.len() < l3 {
         return 0;
     }
-    let rd8 = |o: usize| u64::from_be_bytes(d[o..o + 8].try_into().unwrap_or([0; 8]));
-    let rd4 = |o: usize| u64::from(u32::from_be_bytes(d[o..o + 4].try_into().unwrap_or([0; 4])));
+    let le8 = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[..8]);
+        u64::from_le_bytes(w)
+    };
+    let le4 = |b: &[u8]| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[..4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let et_at = field::ethernet::ETHERTYPE.start + tag_len;
     let et = u16::from_be_bytes([d[et_at], d[et_at + 1]]);
-    let mut h = mix(0x5bd1_e995, rd8(0));
-    h = mix(h, (rd4(8) << 16) | u64::from(et));
+    // Destination MAC and the source MAC's first two bytes; the rest of
+    // the source MAC and the EtherType.
+    let mut x = le8(&d[0..]);
+    let mut y = le4(&d[8..]) | u64::from(et) << 32;
     if et == ethertype::IPV4 && d.len() >= l3 + IPV4_MIN_HEADER_LEN {
-        let ip = Ipv4Packet::new_unchecked(&d[l3..]);
-        h = mix(h, (u64::from(ip.src_u32()) << 32) | u64::from(ip.dst_u32()));
-        let hl = ip.header_len();
-        let proto = ip.protocol();
+        let ip = &d[l3..];
+        x ^= le8(&ip[12..]).rotate_left(23);
+        let hl = usize::from(ip[0] & 0x0f) * 4;
+        let proto = ip[9];
+        // More-fragments flag or a fragment offset: no ports to read.
+        let frag = (ip[6] & 0x3f) | ip[7];
         if (proto == ip_proto::TCP || proto == ip_proto::UDP)
-            && !ip.is_fragment()
+            && frag == 0
             && hl >= IPV4_MIN_HEADER_LEN
-            && d.len() >= l3 + hl + 4
+            && ip.len() >= hl + 4
         {
-            h = mix(h, (rd4(l3 + hl) << 8) | u64::from(proto));
+            y ^= le4(&ip[hl..]) << 24 ^ u64::from(proto) << 56;
         }
     }
+    let m = u128::from(x ^ 0x243f_6a88_85a3_08d3) * u128::from(y ^ 0x1319_8a2e_0370_7344);
+    let h = (m as u64) ^ ((m >> 64) as u64);
     (h ^ (h >> 32)) as u32
 }
 
 /// The outer UDP source port: 49152–65535 from the RSS hash or the inner
 /// flow hash.
-#[inline]
+#[inline(always)]
 pub fn flow_sport<P: Packet>(pkt: &P, tag_len: usize) -> u16 {
     let h = pkt
         .rss_hash()
@@ -1345,7 +1367,7 @@ fn underlay_input<P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
     }
     let inner = EthernetFrame::new_unchecked(&d[inner_at..]);
-    let (idst, isrc) = (inner.dst_addr(), inner.src_addr());
+    let (idst, isrc) = (Mac48::dst_of(&d[inner_at..]), Mac48::src_of(&d[inner_at..]));
     let (tag_len, pcp) = if inner.ethertype() == ethertype::VLAN {
         if !v.decap_accept_inner_vlan {
             return drop_pkt(sink, ctr, pkt, Drop::VxlanInnerVlan);
@@ -1367,7 +1389,7 @@ fn underlay_input<P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
     }
     vc.decap.inc();
-    learn(macs, ctr, vlan, &isrc, Dest::Vtep(src_ip), now);
+    learn(macs, ctr, vlan, isrc, Dest::Vtep(src_ip), now);
     pkt.adj(inner_at);
     let ing = Ingress {
         from: Source::Tunnel,

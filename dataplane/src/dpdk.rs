@@ -11,6 +11,9 @@ use std::ptr::NonNull;
 
 /// Largest RX/TX burst a worker handles (testpmd's MAX_PKT_BURST).
 pub const MAX_BURST: usize = 512;
+/// Frames whose shared part is at most this long are copied by
+/// `clone_with_header` instead of chained (as NIC drivers' rx copybreak).
+pub const COPY_BREAK: usize = 256;
 /// Headroom DPDK reserves at the front of every mbuf.
 pub const HEADROOM: u16 = sys::RTE_PKTMBUF_HEADROOM as u16;
 
@@ -368,6 +371,21 @@ impl Packet for Mbuf {
             return None;
         }
         let pool = m.pool;
+        let rest = m.pkt_len as usize - offset;
+        if rest <= COPY_BREAK && m.nb_segs == 1 {
+            // Small frame: one fresh mbuf with the bytes copied is cheaper
+            // than a chain (one allocation instead of two, no shared
+            // reference count to update on send and free, a single-segment
+            // TX descriptor). Above COPY_BREAK the payload is shared.
+            // SAFETY: same pool; NULL means exhausted.
+            let mut h = NonNull::new(unsafe { sys::vtep_pktmbuf_alloc(pool) }).map(Mbuf)?;
+            if hdr_len + rest > h.tailroom_total() {
+                return None;
+            }
+            h.set_len((hdr_len + rest) as u16);
+            h.buf_mut()[hdr_len..hdr_len + rest].copy_from_slice(&self.data()[offset..]);
+            return Some(h);
+        }
         // SAFETY: self is a valid mbuf; the clone is an indirect mbuf
         // sharing the data buffer (refcount raised), from the same pool.
         let c =

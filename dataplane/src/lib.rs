@@ -35,9 +35,11 @@ pub trait Packet: Sized {
     fn adj(&mut self, n: usize) -> bool;
     /// A new frame made of a fresh, writable `hdr_len`-byte header followed
     /// by this frame's bytes from `offset` on, sharing them (no payload
-    /// copy for mbufs: a header mbuf chained to an indirect clone). The
-    /// header bytes are uninitialised garbage the caller must overwrite.
-    /// `None` when out of buffers.
+    /// copy for mbufs: a header mbuf chained to an indirect clone; frames
+    /// of at most `dpdk::COPY_BREAK` bytes from `offset` are copied into one
+    /// mbuf instead, which costs less than the chain). The header bytes are
+    /// uninitialised garbage the caller must overwrite. `None` when out of
+    /// buffers.
     fn clone_with_header(&self, offset: usize, hdr_len: usize) -> Option<Self>;
     /// The RX hash from the NIC when it gave one (RSS), else `None`.
     fn rss_hash(&self) -> Option<u32> {

@@ -247,6 +247,56 @@ impl MacExt for MacAddr {
     }
 }
 
+/// An Ethernet address in the low 48 bits of a `u64`, first byte highest.
+/// The per-packet path reads addresses this way: one load from the frame
+/// and register compares, instead of 6-byte arrays that round-trip through
+/// the stack (a failed store-to-load forward costs more than the rest of
+/// the address handling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mac48(pub u64);
+
+impl Mac48 {
+    const MASK: u64 = (1 << 48) - 1;
+    #[inline(always)]
+    pub fn from_bytes(m: &MacAddr) -> Mac48 {
+        Mac48(u64::from_be_bytes([
+            0, 0, m[0], m[1], m[2], m[3], m[4], m[5],
+        ]))
+    }
+    #[inline(always)]
+    pub fn to_bytes(self) -> MacAddr {
+        let b = self.0.to_be_bytes();
+        [b[2], b[3], b[4], b[5], b[6], b[7]]
+    }
+    /// The destination address of the Ethernet frame `d` starts (≥ 8 bytes).
+    #[inline(always)]
+    pub fn dst_of(d: &[u8]) -> Mac48 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[..8]);
+        Mac48(u64::from_be_bytes(w) >> 16)
+    }
+    /// The source address of the Ethernet frame `d` starts (≥ 12 bytes).
+    #[inline(always)]
+    pub fn src_of(d: &[u8]) -> Mac48 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[4..12]);
+        Mac48(u64::from_be_bytes(w) & Self::MASK)
+    }
+    #[inline(always)]
+    pub fn is_multicast(self) -> bool {
+        self.0 & (u64::from(MAC_GROUP_BIT) << 40) != 0
+    }
+    #[inline(always)]
+    pub fn is_valid_source(self) -> bool {
+        !self.is_multicast() && self.0 != 0
+    }
+    /// IEEE 802.1D reserved 01:80:c2:00:00:0X.
+    #[inline(always)]
+    pub fn is_link_local(self) -> bool {
+        self.0 & !0xf == 0x0180_c200_0000
+    }
+}
+
 /// The Ethernet address of an IPv4 multicast group: 01:00:5e followed by
 /// the group's low 23 bits.
 pub fn ipv4_multicast_mac(group: Ipv4Addr) -> MacAddr {
@@ -1000,6 +1050,31 @@ impl ArpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mac48_reads_and_classifies_like_the_byte_view() {
+        let f: Vec<u8> = (0u8..14).map(|b| b.wrapping_mul(37) ^ 0x5a).collect();
+        let e = EthernetFrame::new_unchecked(&f[..]);
+        assert_eq!(Mac48::dst_of(&f).to_bytes(), e.dst_addr());
+        assert_eq!(Mac48::src_of(&f).to_bytes(), e.src_addr());
+        for m in [
+            [0x01, 0x80, 0xc2, 0, 0, 0x00],
+            [0x01, 0x80, 0xc2, 0, 0, 0x0e],
+            [0x01, 0x80, 0xc2, 0, 0, 0x10],
+            [0x01, 0x80, 0xc2, 0, 1, 0x00],
+            BROADCAST_MAC,
+            [0x01, 0x00, 0x5e, 1, 1, 100],
+            [0; 6],
+            [0x02, 0, 0, 0, 0, 1],
+            [0x00, 0x50, 0x56, 0xb9, 0x55, 0x58],
+        ] {
+            let w = Mac48::from_bytes(&m);
+            assert_eq!(w.to_bytes(), m);
+            assert_eq!(w.is_multicast(), m.is_multicast(), "{m:02x?}");
+            assert_eq!(w.is_valid_source(), m.is_valid_source(), "{m:02x?}");
+            assert_eq!(w.is_link_local(), m.is_link_local(), "{m:02x?}");
+        }
+    }
 
     // 192.168.0.1 → 192.168.0.199, UDP, the classic example header.
     const IP_HDR: [u8; 20] = [
