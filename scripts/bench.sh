@@ -244,8 +244,7 @@ gen_scenario() {
   if (( size <= 1518 )); then MBUF=2176 MPL=1600 acc_mtu=1500 ul_mtu=1550
   else MBUF=10240 MPL=9216 acc_mtu=9000 ul_mtu=9100; fi
   case $scen in
-    decap|drop) (( n == 1 )) || { SKIP="one underlay port = one net_pcap RX queue; vtep spreads streams in contiguous blocks, so a 2nd queue would land on the same worker"; return 0; }
-                STORED=$(( INNER + 50 )) ;;
+    decap|drop) STORED=$(( INNER + 50 )) ;;
     learn|learnio) [[ " $LEARN_SIZES " == *" $size "* ]] || { SKIP="learning churn runs at --learn-sizes ($LEARN_SIZES) only"; return 0; }
            MBUF=$(( size <= 192 ? 320 : MBUF )) ;;
   esac
@@ -269,7 +268,12 @@ gen_scenario() {
   if [[ $scen != testpmd && $scen != io ]] && (( n > 1 )); then
     for (( i = 0; i < n; i++ )); do txa+=",tx_pcap=/dev/null"; done
   fi
-  add_pcap() { RXPORTS+="${RXPORTS:+,}$p"; VDEVS+=(--vdev "net_pcap$np,rx_pcap=$pcap,infinite_rx=1$txa"); DEV="net_pcap$np"; np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + 1 )); }
+  add_pcap() {  # [QUEUES]: one RX queue per rx_pcap= (each replays the pcap)
+    local q rxa=""
+    for (( q = 0; q < ${1:-1}; q++ )); do rxa+=",rx_pcap=$pcap"; done
+    RXPORTS+="${RXPORTS:+,}$p"; VDEVS+=(--vdev "net_pcap$np${rxa},infinite_rx=1$txa"); DEV="net_pcap$np"
+    np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + ${1:-1} ))
+  }
   add_null() { VDEVS+=(--vdev "net_null$nn,no-rx=1"); DEV="net_null$nn"; nn=$(( nn + 1 )); p=$(( p + 1 )); }
   [[ $scen == testpmd || $scen == io ]] && { for (( k = 0; k < n; k++ )); do add_pcap; add_null; done; return 0; }
   # The learning churn's ceiling: its two 1 M-frame pcaps per worker, each
@@ -297,8 +301,11 @@ gen_scenario() {
       pads+=$'\n'"[vlans.pad$k]"$'\n'"vlan-id = $(( 3000 + k ))"$'\n'
     fi
   }
-  if [[ $scen == decap || $scen == drop ]]; then  # 1 worker: ul = net_pcap0, acc0 = net_null0
-    k=0; add_pcap
+  if [[ $scen == decap || $scen == drop ]]; then  # ul = net_pcap0 (N RX queues), acc0 = net_null0
+    # One underlay port, as in a real VTEP: N workers poll its N queues
+    # (vxlan mode gives worker k queue k of every port, RSS's layout).
+    k=0; add_pcap "$n"
+    (( n > 1 )) && EXTRA=(--rxq "$n")
     ifs+=$'\n'"[interfaces.ul]"$'\n'"device = \"$DEV\""$'\n'"address = \"192.168.0.1/24\""$'\n'"mtu = $ul_mtu"$'\n'
     ifs+='static-arp = [{ address = "192.168.0.2", mac = "02:00:00:00:01:02" }]'$'\n'
     add_null; iface acc0 "$DEV" access '"v100"'

@@ -183,6 +183,11 @@ fn bring_up_and_serve(
             }
             (v, opts.txq)
         }
+        // Each worker sends on its own TX queue of every port.
+        Mode::Vxlan => (
+            worker::vxlan_streams(nb_ports, opts.rxq),
+            opts.txq.max(opts.rxq),
+        ),
         // Each RX queue's frames leave on the same queue index of the peer.
         _ => (
             worker::io_streams(nb_ports, opts.rxq),
@@ -280,16 +285,19 @@ fn bring_up_and_serve(
 
     // Who owns TX queue 0 of each port: that worker drains the port's
     // inject ring (devices without a spare queue for the control thread).
+    // In vxlan mode worker k sends on queue k of every port: worker 0.
     let mut inject: Vec<Vec<(u16, u16, Arc<InjectRing>)>> = vec![Vec::new(); nb_workers];
     for (pid, p) in infos_out.iter().enumerate() {
         if let CtlTx::Ring(r) = &p.ctl_tx {
             let owner = per_worker
                 .iter()
                 .position(|ss| {
-                    ss.iter()
-                        .any(|s| s.tx_port as usize == pid && s.tx_queue == 0)
+                    mode != Mode::Vxlan
+                        && ss
+                            .iter()
+                            .any(|s| s.tx_port as usize == pid && s.tx_queue == 0)
                 })
-                .or_else(|| (mode == Mode::RxOnly).then_some(0))
+                .or_else(|| matches!(mode, Mode::RxOnly | Mode::Vxlan).then_some(0))
                 .unwrap_or(0);
             inject[owner].push((pid as u16, 0, r.clone()));
         }

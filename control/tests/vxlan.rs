@@ -24,6 +24,20 @@ struct Lab {
 
 impl Lab {
     fn new(tag: &str, ul_mtu: u16, inner_vlan: bool, rx: [&[Vec<u8>]; 3]) -> Lab {
+        let queues: [&[&[Vec<u8>]]; 3] = [&[rx[0]], &[rx[1]], &[rx[2]]];
+        Self::with_queues(tag, ul_mtu, inner_vlan, queues, eal_base())
+    }
+
+    /// Ports with several RX/TX queues: `rx[port][queue]` are the frames
+    /// queue `queue` of `port` receives; its TX queue q writes `tx{port}.{q}.pcap`
+    /// (queue 0: `tx{port}.pcap`).
+    fn with_queues(
+        tag: &str,
+        ul_mtu: u16,
+        inner_vlan: bool,
+        rx: [&[&[Vec<u8>]]; 3],
+        mut eal: Vec<String>,
+    ) -> Lab {
         let dir = TempDir::new(tag);
         let cfg = dir.path("vtep.toml");
         std::fs::write(
@@ -65,16 +79,21 @@ static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.16
             ),
         )
         .unwrap();
-        let mut eal = eal_base();
-        for (i, frames) in rx.iter().enumerate() {
-            let r = dir.path(&format!("rx{i}.pcap"));
-            write_pcap(&r, frames);
+        for (i, queues) in rx.iter().enumerate() {
+            let mut dev = format!("net_pcap{i}");
+            for (q, frames) in queues.iter().enumerate() {
+                let sfx = if q == 0 {
+                    String::new()
+                } else {
+                    format!(".{q}")
+                };
+                let r = dir.path(&format!("rx{i}{sfx}.pcap"));
+                write_pcap(&r, frames);
+                let t = dir.path(&format!("tx{i}{sfx}.pcap"));
+                dev += &format!(",rx_pcap={},tx_pcap={}", r.display(), t.display());
+            }
             eal.push("--vdev".into());
-            eal.push(format!(
-                "net_pcap{i},rx_pcap={},tx_pcap={}",
-                r.display(),
-                dir.path(&format!("tx{i}.pcap")).display()
-            ));
+            eal.push(dev);
         }
         Lab { dir, eal, cfg }
     }
@@ -312,6 +331,69 @@ fn vxlan_to_access_learns_the_remote_vtep() {
         "split horizon: decapsulated frames never go back"
     );
     assert_eq!(parse_vxlan(&ul[0]).dst_ip, PEER_IP);
+}
+
+#[test]
+fn two_workers_poll_one_queue_each_of_the_underlay() {
+    // As RSS would on a NIC: the underlay's queue 0 and 1 carry different
+    // tunnel frames; worker k polls queue k of every port and sends on its
+    // own TX queue k, so each decapsulated frame leaves on the access
+    // port's queue of the worker that received it.
+    let a = udp_frame(200, VM, H1, 7);
+    let b = udp_frame(300, VM, H1, 8);
+    let enc = |f: &[u8]| vxlan_frame(PEER_IP, OUR_IP, [2, 0, 0, 0, 0, 0], 100, &tagged(f, 100));
+    let (q0, q1) = (vec![enc(&a)], vec![enc(&b)]);
+    let none: &[Vec<u8>] = &[];
+    let mut eal = eal_base();
+    // Three lcores on however many CPUs there are: main, worker 0, worker 1.
+    let l = eal.iter().position(|a| a == "-l").unwrap();
+    eal[l] = "--lcores".into();
+    eal[l + 1] = "0@0,1@0,2@0".into();
+    let lab = Lab::with_queues(
+        "rss",
+        9216,
+        true,
+        [&[&q0, &q1], &[none, none], &[none, none]],
+        eal,
+    );
+    let cfg = lab.cfg.display().to_string();
+    let v = Vtep::start(
+        &lab.eal,
+        &[
+            "--config",
+            &cfg,
+            "--max-pkt-len",
+            "9216",
+            "--nb-cores",
+            "2",
+            "--rxq",
+            "2",
+            "--txq",
+            "2",
+        ],
+        &lab.dir.path("s"),
+    );
+    let out = v.stdout();
+    assert!(
+        out.contains("worker 0 on lcore 1: rx/queue->tx/queue 0/0->1/0 1/0->0/0 2/0->2/0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("worker 1 on lcore 2: rx/queue->tx/queue 0/1->1/1 1/1->0/1 2/1->2/1"),
+        "{out}"
+    );
+    wait_rx(&v, 2);
+    let vl = v.json("show vlans");
+    assert_eq!(vlan(&vl, "v100")["decap"], 2, "{vl:#}");
+    assert_clean_exit(&v.stop());
+    let data = |name: &str| -> Vec<Vec<u8>> {
+        read_pcap(&lab.dir.path(name), 100)
+            .into_iter()
+            .filter(|f| !is_control_frame(f))
+            .collect()
+    };
+    assert_eq!(data("tx1.pcap"), vec![a], "worker 0's access TX queue");
+    assert_eq!(data("tx1.1.pcap"), vec![b], "worker 1's access TX queue");
 }
 
 #[test]

@@ -965,6 +965,7 @@ fn retag<P: Packet>(pkt: &mut P, tag_len: usize, tagged: bool, pcp: u8, vid: u16
 }
 
 /// Known unicast to a local port.
+#[inline(always)]
 fn to_port<P: Packet, S: Sink<P>>(
     out: &PortView,
     ing: Ingress,
@@ -1004,6 +1005,7 @@ fn fits_underlay(view: &View, vlan: u16, inner: usize, ctr: &Counters) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn encap_unicast<P: Packet, S: Sink<P>>(
     view: &View,
     v: &VlanView,

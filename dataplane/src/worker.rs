@@ -631,6 +631,18 @@ pub fn io_streams(nb_ports: u16, rxq: u16) -> Vec<Stream> {
     v
 }
 
+/// vxlan mode's streams: io's, queue-major (every port's queue 0, then
+/// every port's queue 1, ...), so that [`spread`] gives worker k queue k of
+/// every port when there are as many RX queues as workers: RSS then spreads
+/// each port's traffic, the underlay's tunnel traffic above all, over every
+/// worker. With one queue a port the order, and so whole ports per worker,
+/// is io's.
+pub fn vxlan_streams(nb_ports: u16, rxq: u16) -> Vec<Stream> {
+    let mut v = io_streams(nb_ports, rxq);
+    v.sort_by_key(|s| s.rx_queue);
+    v
+}
+
 /// Spreads streams over `nb_workers` like testpmd: contiguous blocks.
 pub fn spread(streams: &[Stream], nb_workers: usize) -> Vec<Vec<Stream>> {
     let mut out = vec![Vec::new(); nb_workers];
@@ -652,6 +664,25 @@ mod tests {
         assert_eq!((s[0].rx_port, s[0].tx_port), (0, 1));
         assert_eq!((s[2].rx_port, s[2].tx_port, s[3].tx_queue), (1, 0, 1));
         assert_eq!((s[4].rx_port, s[4].tx_port), (2, 2));
+    }
+
+    #[test]
+    fn vxlan_streams_give_each_worker_one_queue_of_every_port() {
+        let w = spread(&vxlan_streams(3, 2), 2);
+        for (k, ss) in w.iter().enumerate() {
+            let mut ports: Vec<u16> = ss.iter().map(|s| s.rx_port).collect();
+            ports.sort();
+            assert_eq!(ports, vec![0, 1, 2], "worker {k}: {ss:?}");
+            assert!(
+                ss.iter().all(|s| s.rx_queue == k as u16),
+                "worker {k}: {ss:?}"
+            );
+        }
+        // One queue a port: whole ports per worker, as in io mode.
+        assert_eq!(
+            spread(&vxlan_streams(4, 1), 2),
+            spread(&io_streams(4, 1), 2)
+        );
     }
 
     #[test]
