@@ -382,6 +382,15 @@ impl Template {
     }
 }
 
+/// A local flood destination of a VLAN.
+#[derive(Clone, Copy, Debug)]
+struct FloodPort {
+    port: u16,
+    tagged: bool,
+    /// Largest frame the port sends in this VLAN (with its tag if tagged).
+    max_frame: usize,
+}
+
 /// A tunnel flood destination: the group, or one static remote VTEP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FloodTarget {
@@ -402,6 +411,9 @@ pub struct VlanView {
     pub irb: Option<(Ipv4Addr, u8)>,
     /// Local member ports, in configuration order.
     pub ports: Vec<u16>,
+    /// The same ports as flooding needs them: no port-table or membership
+    /// lookup per copy.
+    flood_ports: Vec<FloodPort>,
     /// Tunnel flood destinations (empty without a VNI).
     pub remotes: Vec<FloodTarget>,
     tmpl: Option<Template>,
@@ -418,6 +430,7 @@ impl VlanView {
             decap_accept_inner_vlan: c.is_some_and(|c| c.decap_accept_inner_vlan),
             irb: c.and_then(|c| c.irb),
             ports: Vec::new(),
+            flood_ports: Vec::new(),
             remotes: Vec::new(),
             tmpl: None,
             irb_ip: c.and_then(|c| c.irb).map(|(ip, _)| u32::from(ip)),
@@ -628,6 +641,22 @@ impl View {
                 vv.tmpl = Some(Template::new(u, vni));
                 vv.remotes = remotes;
             }
+        }
+        for vv in &mut v.vlans {
+            let vlan = vv.vlan_id;
+            vv.flood_ports = vv
+                .ports
+                .iter()
+                .filter_map(|&p| {
+                    let out = v.ports.get(usize::from(p))?.as_ref()?;
+                    let tagged = out.egress(vlan) == Egress::Tagged;
+                    Some(FloodPort {
+                        port: p,
+                        tagged,
+                        max_frame: out.max_frame(tagged),
+                    })
+                })
+                .collect();
         }
         let mut macs = vec![cfg.router_mac];
         macs.extend(cfg.ports.iter().map(|p| p.mac));
@@ -1075,19 +1104,21 @@ fn flood<P: Packet, S: Sink<P>>(
     let base_len = pkt.pkt_len() - ing.tag_len;
     let mut pending: Option<Target> = None;
     let mut sport: Option<u16> = None;
-    for &p in &v.ports {
-        if ing.from == Source::Port(p) {
+    for fp in &v.flood_ports {
+        if ing.from == Source::Port(fp.port) {
             continue;
         }
-        let Some(out) = view.port(p) else { continue };
-        let tagged = out.egress(ing.vlan) == Egress::Tagged;
+        let tagged = fp.tagged;
         let len = base_len + if tagged { VLAN_TAG_LEN } else { 0 };
-        if len > out.max_frame(tagged) {
+        if len > fp.max_frame {
             ctr.too_big(ing.vlan, len, false);
             ctr.drop(Drop::TooBig);
             continue;
         }
-        let next = Target::Local { port: p, tagged };
+        let next = Target::Local {
+            port: fp.port,
+            tagged,
+        };
         if let Some(prev) = pending.replace(next) {
             flood_copy(view, v, &ing, &pkt, prev, &mut sport, sink, ctr);
         }
@@ -1121,7 +1152,16 @@ fn flood<P: Packet, S: Sink<P>>(
 
 #[inline(always)]
 fn sport_once<P: Packet>(sport: &mut Option<u16>, pkt: &P, tag_len: usize) -> u16 {
-    *sport.get_or_insert_with(|| flow_sport(pkt, tag_len))
+    // A match rather than get_or_insert_with, whose closure was not
+    // inlined (the hash then cost twice as many instructions).
+    match *sport {
+        Some(s) => s,
+        None => {
+            let s = flow_sport(pkt, tag_len);
+            *sport = Some(s);
+            s
+        }
+    }
 }
 
 /// A zero-copy flood copy: fresh header + the original from its EtherType.
