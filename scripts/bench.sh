@@ -248,8 +248,8 @@ gen_scenario() {
     learn|learnio) [[ " $LEARN_SIZES " == *" $size "* ]] || { SKIP="learning churn runs at --learn-sizes ($LEARN_SIZES) only"; return 0; }
            MBUF=$(( size <= 192 ? 320 : MBUF )) ;;
   esac
-  pcap=$TMP/${scen%io}-$size.pcap  # learnio replays learn's pcap
-  [[ $scen == io ]] && pcap=$TMP/io-$size.pcap
+  pcap=$TMP/$scen-$size.pcap
+  [[ $scen == learnio ]] && pcap=$TMP/learn-$size.pcap  # the same frames as learn
   case $scen in
     testpmd|io) MPL=$(( size <= 1518 ? 1518 : 9216 ))
                 gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 ;;
@@ -377,10 +377,9 @@ run_one() {
   log=$LOGS/$tag.log
   CTL_SOCK="" CTL_OUT=""
   if [[ $scen == testpmd || $scen == learnio ]]; then
-    [[ -x $TESTPMD ]] || return 1
     run_fwd testpmd "$log" "$RXPORTS" "$TESTPMD" "${EAL[@]}" -- --forward-mode=io --nb-cores="$n" \
       --rxq=1 --txq=1 --auto-start --stats-period=1 --mbuf-size="$MBUF" \
-      --max-pkt-len="$MPL" --total-num-mbufs="$mbufs" "${EXTRA[@]}" || return 1
+      --max-pkt-len="$MPL" --total-num-mbufs="$mbufs" || return 1
   else
     local mode=(--forward-mode io)
     if [[ -n $CFG ]]; then

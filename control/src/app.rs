@@ -289,16 +289,17 @@ fn bring_up_and_serve(
     let mut inject: Vec<Vec<(u16, u16, Arc<InjectRing>)>> = vec![Vec::new(); nb_workers];
     for (pid, p) in infos_out.iter().enumerate() {
         if let CtlTx::Ring(r) = &p.ctl_tx {
-            let owner = per_worker
-                .iter()
-                .position(|ss| {
-                    mode != Mode::Vxlan
-                        && ss
-                            .iter()
+            let owner = if mode == Mode::Vxlan {
+                0
+            } else {
+                per_worker
+                    .iter()
+                    .position(|ss| {
+                        ss.iter()
                             .any(|s| s.tx_port as usize == pid && s.tx_queue == 0)
-                })
-                .or_else(|| matches!(mode, Mode::RxOnly | Mode::Vxlan).then_some(0))
-                .unwrap_or(0);
+                    })
+                    .unwrap_or(0)
+            };
             inject[owner].push((pid as u16, 0, r.clone()));
         }
     }

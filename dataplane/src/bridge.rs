@@ -697,10 +697,7 @@ impl View {
     }
     #[inline(always)]
     pub fn vlan(&self, vlan_id: u16) -> Option<&VlanView> {
-        if usize::from(vlan_id) >= VLAN_ID_COUNT {
-            return None;
-        }
-        let i = self.vlan_index[usize::from(vlan_id) & (VLAN_ID_COUNT - 1)];
+        let i = *self.vlan_index.get(usize::from(vlan_id))?;
         self.vlans.get(usize::from(i))
     }
     pub fn vlans(&self) -> &[VlanView] {
@@ -1275,18 +1272,17 @@ pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
     let mut x = le8(&d[0..]);
     let mut y = le4(&d[8..]) | u64::from(et) << 32;
     if et == ethertype::IPV4 && d.len() >= l3 + IPV4_MIN_HEADER_LEN {
-        let ip = &d[l3..];
-        x ^= le8(&ip[12..]).rotate_left(23);
-        let hl = usize::from(ip[0] & 0x0f) * 4;
-        let proto = ip[9];
-        // More-fragments flag or a fragment offset: no ports to read.
-        let frag = (ip[6] & 0x3f) | ip[7];
+        let ip = Ipv4Packet::new_unchecked(&d[l3..]);
+        // Both addresses in one load.
+        x ^= le8(&d[l3 + field::ipv4::SRC_ADDR.start..]).rotate_left(23);
+        let hl = ip.header_len();
+        let proto = ip.protocol();
         if (proto == ip_proto::TCP || proto == ip_proto::UDP)
-            && frag == 0
+            && !ip.is_fragment()
             && hl >= IPV4_MIN_HEADER_LEN
-            && ip.len() >= hl + 4
+            && d.len() >= l3 + hl + 4
         {
-            y ^= le4(&ip[hl..]) << 24 ^ u64::from(proto) << 56;
+            y ^= le4(&d[l3 + hl..]) << 24 ^ u64::from(proto) << 56;
         }
     }
     let m = u128::from(x ^ 0x243f_6a88_85a3_08d3) * u128::from(y ^ 0x1319_8a2e_0370_7344);
