@@ -58,7 +58,7 @@
 //! * Outer IP ID 0 with DF (RFC 6864), UDP checksum 0, VXLAN flags 0x08.
 //!   Received non-zero outer UDP checksums are accepted unverified.
 
-use crate::mactable::{Dest, Learn, MacTable};
+use crate::mactable::{Dest, Learn, MacTable, Memo};
 use crate::wire::{
     self, checksum, ethertype, field, ip_proto, ipv4_multicast_mac, vlan_tci, ArpPacket,
     EthernetFrame, Ipv4Packet, Mac48, MacAddr, UdpPacket, VlanTag, VxlanHeader,
@@ -467,6 +467,9 @@ pub struct View {
     underlay: Option<UnderlayView>,
     /// Unicast MACs that are ours (router MAC, port and underlay MACs).
     local_macs: Vec<Mac48>,
+    /// One bit per [`local_bit`] of each local MAC: most frames leave
+    /// `is_local_mac` after one bit test instead of comparing them all.
+    local_filter: u64,
     neighbors: SortedMap<u32, MacAddr>,
     groups: Vec<Ipv4Addr>,
     groups_u32: Vec<u32>,
@@ -504,6 +507,12 @@ impl<K: Ord + Copy, V: Copy> FromIterator<(K, V)> for SortedMap<K, V> {
         }
         m
     }
+}
+
+/// A MAC's bit in [`View::local_filter`]: the top 6 bits of a multiply.
+#[inline(always)]
+fn local_bit(m: Mac48) -> u32 {
+    (m.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
 }
 
 fn prefix_mask(prefix: u8) -> u32 {
@@ -547,6 +556,7 @@ impl View {
             vni_to_vlan: SortedMap::default(),
             underlay,
             local_macs: Vec::new(),
+            local_filter: 0,
             neighbors,
             groups: Vec::new(),
             groups_u32: Vec::new(),
@@ -665,6 +675,7 @@ impl View {
             let m = Mac48::from_bytes(&m);
             if m.is_valid_source() && !v.local_macs.contains(&m) {
                 v.local_macs.push(m);
+                v.local_filter |= 1 << local_bit(m);
             }
         }
         v
@@ -739,8 +750,7 @@ impl View {
     }
     #[inline(always)]
     fn is_local_mac(&self, m: Mac48) -> bool {
-        // No early exit: a handful of compares, no unpredictable branch.
-        self.local_macs.iter().fold(false, |hit, &x| hit | (x == m))
+        self.local_filter >> local_bit(m) & 1 != 0 && self.local_macs.contains(&m)
     }
 }
 
@@ -807,27 +817,123 @@ pub fn process<P: Packet, S: Sink<P>>(
     sink: &mut S,
     ctr: &Counters,
 ) {
-    match view.port(rx_port) {
-        None => drop_pkt(sink, ctr, pkt, Drop::UnknownPort),
-        Some(p) if p.underlay => underlay_input(view, macs, now, pkt, sink, ctr),
-        Some(p) => port_input(view, macs, now, p, pkt, sink, ctr),
+    let mut memo = Memo::default();
+    let input = view.input(rx_port);
+    process_in(
+        view,
+        &mut Fdb::new(macs, &mut memo, now),
+        input,
+        pkt,
+        sink,
+        ctr,
+    )
+}
+
+/// The MAC table as one burst sees it: the shared table, the time, and the
+/// worker's [`Memo`] of its last lookup and learn.
+pub struct Fdb<'a> {
+    table: &'a MacTable,
+    now: u32,
+    memo: &'a mut Memo,
+    /// The last remote VTEP resolved to a next-hop MAC in this burst (the
+    /// view does not change within a burst), as `1 << 32 | ip` (0: none).
+    nh_key: u64,
+    nh_mac: Option<MacAddr>,
+    /// The last VNI mapped to a VLAN in this burst, as `1 << 32 | vni`.
+    vni_key: u64,
+    vni_vlan: Option<u16>,
+}
+
+impl<'a> Fdb<'a> {
+    /// For one burst received at `now` (seconds), with the worker's memo
+    /// (emptied here).
+    #[inline(always)]
+    pub fn new(table: &'a MacTable, memo: &'a mut Memo, now: u32) -> Self {
+        memo.next_burst();
+        Fdb {
+            table,
+            now,
+            memo,
+            nh_key: 0,
+            nh_mac: None,
+            vni_key: 0,
+            vni_vlan: None,
+        }
+    }
+    #[inline(always)]
+    fn vlan_for_vni(&mut self, view: &View, vni: u32) -> Option<u16> {
+        let key = 1 << 32 | u64::from(vni);
+        if key != self.vni_key {
+            self.vni_vlan = view.vlan_for_vni(vni);
+            self.vni_key = key;
+        }
+        self.vni_vlan
+    }
+    #[inline(always)]
+    fn next_hop_mac(&mut self, view: &View, vtep: u32) -> Option<MacAddr> {
+        let key = 1 << 32 | u64::from(vtep);
+        if key != self.nh_key {
+            self.nh_mac = view.next_hop_mac(vtep);
+            self.nh_key = key;
+        }
+        self.nh_mac
+    }
+    #[inline(always)]
+    fn lookup(&mut self, vlan: u16, mac: Mac48) -> Option<Dest> {
+        self.memo.lookup(self.table, vlan, mac)
+    }
+    #[inline(always)]
+    fn learn(&mut self, ctr: &Counters, vlan: u16, mac: Mac48, dest: Dest) {
+        match self.memo.learn(self.table, vlan, mac, dest, self.now) {
+            Learn::New => ctr.vlan(vlan).learned.inc(),
+            Learn::Moved { .. } => ctr.vlan(vlan).moved.inc(),
+            Learn::Full => ctr.vlan(vlan).learn_failed.inc(),
+            Learn::Unchanged | Learn::Refreshed | Learn::Static => {}
+        }
     }
 }
 
+/// What a burst's RX port is to the bridge: resolved once per burst by
+/// [`View::input`].
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'v> {
+    Unknown,
+    Underlay,
+    Port(&'v PortView),
+}
+
+impl View {
+    #[inline(always)]
+    pub fn input(&self, rx_port: u16) -> Input<'_> {
+        match self.port(rx_port) {
+            None => Input::Unknown,
+            Some(p) if p.underlay => Input::Underlay,
+            Some(p) => Input::Port(p),
+        }
+    }
+}
+
+/// [`process`] for the frames of one burst from `input`, sharing `fdb`
+/// (and its memo).
 #[inline(always)]
-fn learn(macs: &MacTable, ctr: &Counters, vlan: u16, mac: Mac48, dest: Dest, now: u32) {
-    match macs.learn48(vlan, mac, dest, now) {
-        Learn::New => ctr.vlan(vlan).learned.inc(),
-        Learn::Moved { .. } => ctr.vlan(vlan).moved.inc(),
-        Learn::Full => ctr.vlan(vlan).learn_failed.inc(),
-        Learn::Unchanged | Learn::Refreshed | Learn::Static => {}
+pub fn process_in<P: Packet, S: Sink<P>>(
+    view: &View,
+    fdb: &mut Fdb<'_>,
+    input: Input<'_>,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    match input {
+        Input::Unknown => drop_pkt(sink, ctr, pkt, Drop::UnknownPort),
+        Input::Underlay => underlay_input(view, fdb, pkt, sink, ctr),
+        Input::Port(p) => port_input(view, fdb, p, pkt, sink, ctr),
     }
 }
 
 fn port_input<P: Packet, S: Sink<P>>(
     view: &View,
-    macs: &MacTable,
-    now: u32,
+    fdb: &mut Fdb<'_>,
     port: &PortView,
     pkt: P,
     sink: &mut S,
@@ -873,14 +979,14 @@ fn port_input<P: Packet, S: Sink<P>>(
     if !src.is_valid_source() {
         return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
     }
-    learn(macs, ctr, vlan, src, Dest::Port(port.port_id), now);
+    fdb.learn(ctr, vlan, src, Dest::Port(port.port_id));
     let ing = Ingress {
         from: Source::Port(port.port_id),
         vlan,
         tag_len,
         pcp,
     };
-    forward(view, macs, v, ing, dst, pkt, sink, ctr);
+    forward(view, fdb, v, ing, dst, pkt, sink, ctr);
 }
 
 /// Bridging proper: punts, then unicast / encap / flood.
@@ -888,7 +994,7 @@ fn port_input<P: Packet, S: Sink<P>>(
 #[inline(always)]
 fn forward<P: Packet, S: Sink<P>>(
     view: &View,
-    macs: &MacTable,
+    fdb: &mut Fdb<'_>,
     v: &VlanView,
     ing: Ingress,
     dst: Mac48,
@@ -918,7 +1024,7 @@ fn forward<P: Packet, S: Sink<P>>(
     if dst.is_multicast() {
         return flood(view, v, ing, pkt, sink, ctr);
     }
-    match macs.lookup48(ing.vlan, dst).map(|e| e.dest) {
+    match fdb.lookup(ing.vlan, dst) {
         Some(Dest::Port(p)) => {
             if ing.from == Source::Port(p) {
                 return drop_pkt(sink, ctr, pkt, Drop::SamePort);
@@ -933,7 +1039,10 @@ fn forward<P: Packet, S: Sink<P>>(
         }
         Some(Dest::Vtep(ip)) => match (ing.from, v.tmpl.as_ref()) {
             (Source::Tunnel, _) => drop_pkt(sink, ctr, pkt, Drop::SplitHorizon),
-            (Source::Port(_), Some(t)) => encap_unicast(view, v, t, ing, ip, pkt, sink, ctr),
+            (Source::Port(_), Some(t)) => {
+                let mac = fdb.next_hop_mac(view, ip);
+                encap_unicast(view, v, t, ing, ip, mac, pkt, sink, ctr)
+            }
             (Source::Port(_), None) => flood(view, v, ing, pkt, sink, ctr),
         },
         None => flood(view, v, ing, pkt, sink, ctr),
@@ -1038,11 +1147,12 @@ fn encap_unicast<P: Packet, S: Sink<P>>(
     t: &Template,
     ing: Ingress,
     vtep: u32,
+    mac: Option<MacAddr>,
     mut pkt: P,
     sink: &mut S,
     ctr: &Counters,
 ) {
-    let Some(mac) = view.next_hop_mac(vtep) else {
+    let Some(mac) = mac else {
         return drop_pkt(sink, ctr, pkt, Drop::UnresolvedVtep);
     };
     let inner = inner_len(&pkt, v, &ing);
@@ -1246,9 +1356,11 @@ fn flood_last<P: Packet, S: Sink<P>>(
 }
 
 /// Flow hash of the inner frame: MACs and EtherType, and for IPv4 the
-/// addresses and (unfragmented TCP/UDP) the ports. The fields are folded
-/// into two words and mixed by one 64x64->128 multiply: the UDP source port
-/// only needs spread for ECMP, and this runs once per encapsulated frame.
+/// addresses and (TCP/UDP, 20-byte header, not a fragment) the ports. The
+/// fields are folded into two words and mixed by one 64x64->128 multiply:
+/// the UDP source port only needs spread for ECMP, and this runs once per
+/// encapsulated frame. A header with options hashes without the ports:
+/// still one value per flow.
 #[inline(always)]
 pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
     let l3 = ETHERNET_HEADER_LEN + tag_len;
@@ -1265,24 +1377,24 @@ pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
         w.copy_from_slice(&b[..4]);
         u64::from(u32::from_le_bytes(w))
     };
-    let et_at = field::ethernet::ETHERTYPE.start + tag_len;
-    let et = u16::from_be_bytes([d[et_at], d[et_at + 1]]);
+    let et = u16::from_be_bytes([d[l3 - 2], d[l3 - 1]]);
     // Destination MAC and the source MAC's first two bytes; the rest of
     // the source MAC and the EtherType.
     let mut x = le8(&d[0..]);
     let mut y = le4(&d[8..]) | u64::from(et) << 32;
     if et == ethertype::IPV4 && d.len() >= l3 + IPV4_MIN_HEADER_LEN {
-        let ip = Ipv4Packet::new_unchecked(&d[l3..]);
+        let ip = &d[l3..l3 + IPV4_MIN_HEADER_LEN];
         // Both addresses in one load.
-        x ^= le8(&d[l3 + field::ipv4::SRC_ADDR.start..]).rotate_left(23);
-        let hl = ip.header_len();
-        let proto = ip.protocol();
-        if (proto == ip_proto::TCP || proto == ip_proto::UDP)
-            && !ip.is_fragment()
-            && hl >= IPV4_MIN_HEADER_LEN
-            && d.len() >= l3 + hl + 4
+        x ^= le8(&ip[field::ipv4::SRC_ADDR.start..]).rotate_left(23);
+        // Version/IHL to fragment offset, little-endian: IHL is the low
+        // nibble, MF and the offset the top 14 bits but one.
+        const IHL_AND_FRAG: u64 = 0xff3f_0000_0000_000f;
+        let proto = ip[field::ipv4::PROTOCOL];
+        if le8(ip) & IHL_AND_FRAG == 5
+            && (proto == ip_proto::TCP || proto == ip_proto::UDP)
+            && d.len() >= l3 + IPV4_MIN_HEADER_LEN + 4
         {
-            y ^= le4(&d[l3 + hl..]) << 24 ^ u64::from(proto) << 56;
+            y ^= le4(&d[l3 + IPV4_MIN_HEADER_LEN..]) << 24 ^ u64::from(proto) << 56;
         }
     }
     let m = u128::from(x ^ 0x243f_6a88_85a3_08d3) * u128::from(y ^ 0x1319_8a2e_0370_7344);
@@ -1303,8 +1415,7 @@ pub fn flow_sport<P: Packet>(pkt: &P, tag_len: usize) -> u16 {
 
 fn underlay_input<P: Packet, S: Sink<P>>(
     view: &View,
-    macs: &MacTable,
-    now: u32,
+    fdb: &mut Fdb<'_>,
     mut pkt: P,
     sink: &mut S,
     ctr: &Counters,
@@ -1391,7 +1502,7 @@ fn underlay_input<P: Packet, S: Sink<P>>(
     if !vx.i_flag() {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanNoIFlag);
     }
-    let Some(vlan) = view.vlan_for_vni(vx.vni()) else {
+    let Some(vlan) = fdb.vlan_for_vni(view, vx.vni()) else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
     };
     let Some(v) = view.vlan(vlan) else {
@@ -1427,7 +1538,7 @@ fn underlay_input<P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
     }
     vc.decap.inc();
-    learn(macs, ctr, vlan, isrc, Dest::Vtep(src_ip), now);
+    fdb.learn(ctr, vlan, isrc, Dest::Vtep(src_ip));
     pkt.adj(inner_at);
     let ing = Ingress {
         from: Source::Tunnel,
@@ -1435,7 +1546,7 @@ fn underlay_input<P: Packet, S: Sink<P>>(
         tag_len,
         pcp,
     };
-    forward(view, macs, v, ing, idst, pkt, sink, ctr);
+    forward(view, fdb, v, ing, idst, pkt, sink, ctr);
 }
 
 #[cfg(test)]

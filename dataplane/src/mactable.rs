@@ -575,6 +575,106 @@ impl MacTable {
     }
 }
 
+/// Entries in each half of a [`Memo`].
+pub const MEMO_WAYS: usize = 16;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct MemoEntry {
+    key: u64,
+    /// Destination bits ([`MEMO_MISS`] for a lookup that found nothing).
+    bits: u64,
+    /// The [`Memo`] epoch it was written in; valid while that is current.
+    stamp: u64,
+}
+
+const MEMO_MISS: u64 = u64::MAX;
+
+/// One worker's memo of its recent destination lookups and source learns,
+/// valid for one RX burst (the worker calls [`Memo::next_burst`] before
+/// each): a direct-mapped array indexed by the MAC's low bits, so traffic
+/// among a few hosts costs one compare per address instead of a table
+/// probe. OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2
+/// key cache do the same in front of their shared tables. Why it is exact:
+/// * a learn through the memo that adds or moves an entry forgets every
+///   memoised lookup, so a move still takes effect on the first frame from
+///   the new place, also for the next frame of the same burst;
+/// * a memoised learn is one that found the entry with the same
+///   destination in this burst, hence in this second: the table would
+///   have answered `Unchanged` and written nothing;
+/// * what other threads change (a move seen by another worker, aging, a
+///   static entry) is seen from this worker's next burst, about a
+///   microsecond later: the same as if this burst had arrived that much
+///   earlier, which the queues never promise anyway.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    src: [MemoEntry; MEMO_WAYS],
+    dst: [MemoEntry; MEMO_WAYS],
+    /// Bumped for every burst and every invalidation; never wraps.
+    epoch: u64,
+    src_epoch: u64,
+    dst_epoch: u64,
+}
+
+#[inline(always)]
+fn way(mac: Mac48) -> usize {
+    mac.0 as usize & (MEMO_WAYS - 1)
+}
+
+impl Memo {
+    /// Forget everything: call before each burst.
+    #[inline(always)]
+    pub fn next_burst(&mut self) {
+        self.epoch += 1;
+        self.src_epoch = self.epoch;
+        self.dst_epoch = self.epoch;
+    }
+
+    /// [`MacTable::lookup48`]'s destination, from the memo when this burst
+    /// already looked the key up.
+    #[inline(always)]
+    pub fn lookup(&mut self, t: &MacTable, vlan: u16, mac: Mac48) -> Option<Dest> {
+        let key = key48(vlan, mac);
+        let e = &mut self.dst[way(mac)];
+        if e.key != key || e.stamp != self.dst_epoch {
+            *e = MemoEntry {
+                key,
+                bits: t
+                    .lookup48(vlan, mac)
+                    .map_or(MEMO_MISS, |x| dest_bits(x.dest)),
+                stamp: self.dst_epoch,
+            };
+        }
+        (e.bits != MEMO_MISS).then(|| val_dest(e.bits))
+    }
+
+    /// [`MacTable::learn48`], skipped (`Unchanged`) when this burst already
+    /// learned the same key at the same destination.
+    #[inline(always)]
+    pub fn learn(&mut self, t: &MacTable, vlan: u16, mac: Mac48, dest: Dest, now: u32) -> Learn {
+        let key = key48(vlan, mac);
+        let bits = dest_bits(dest);
+        let e = &self.src[way(mac)];
+        if e.key == key && e.bits == bits && e.stamp == self.src_epoch {
+            return Learn::Unchanged;
+        }
+        let r = t.learn48(vlan, mac, dest, now);
+        match r {
+            Learn::Unchanged | Learn::Refreshed => {}
+            Learn::New | Learn::Moved { .. } => {
+                self.epoch += 1;
+                self.dst_epoch = self.epoch;
+            }
+            Learn::Full | Learn::Static => return r,
+        }
+        self.src[way(mac)] = MemoEntry {
+            key,
+            bits,
+            stamp: self.src_epoch,
+        };
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,6 +791,78 @@ mod tests {
         assert_eq!(bk.seen[s].load(Relaxed), 12);
         // A refresh never touches the value word.
         assert_eq!(bk.vals[s].load(Relaxed), v);
+    }
+
+    #[test]
+    fn memo_moves_take_effect_on_the_next_frame_of_the_burst() {
+        let t = MacTable::new(64);
+        let mut memo = Memo::default();
+        memo.next_burst();
+        let (a, b) = (Mac48::from_bytes(&mac(1)), Mac48::from_bytes(&mac(2)));
+        // A miss is memoised, and forgotten when the burst learns the MAC.
+        assert_eq!(memo.lookup(&t, 5, a), None);
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::New);
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        // A repeat learn is answered by the memo: nothing reaches the table.
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::Unchanged);
+        // A move seen by this worker: the very next lookup follows it.
+        let far = Dest::Vtep(0xc0a8_0102);
+        assert_eq!(
+            memo.learn(&t, 5, a, far, 9),
+            Learn::Moved {
+                from: Dest::Port(1)
+            }
+        );
+        assert_eq!(memo.lookup(&t, 5, a), Some(far));
+        assert_eq!(t.lookup48(5, a).unwrap().dest, far);
+        assert_eq!(
+            memo.learn(&t, 5, a, Dest::Port(1), 9),
+            Learn::Moved { from: far }
+        );
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        // Same MAC, other VLAN; and another MAC in the same way (low bits).
+        let b_same_way = Mac48(b.0 + MEMO_WAYS as u64 - 1);
+        assert_eq!(way(b_same_way), way(a));
+        assert_eq!(memo.lookup(&t, 6, a), None);
+        assert_eq!(memo.learn(&t, 5, b_same_way, Dest::Port(4), 9), Learn::New);
+        assert_eq!(memo.lookup(&t, 5, b_same_way), Some(Dest::Port(4)));
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::Unchanged);
+        // A static entry is never memoised as learned.
+        t.insert_static(5, &mac(3), Dest::Port(2)).unwrap();
+        let s = Mac48::from_bytes(&mac(3));
+        assert_eq!(memo.learn(&t, 5, s, Dest::Port(1), 9), Learn::Static);
+        assert_eq!(memo.learn(&t, 5, s, Dest::Port(1), 9), Learn::Static);
+    }
+
+    #[test]
+    fn memo_sees_other_threads_changes_from_the_next_burst() {
+        let t = MacTable::new(64);
+        let mut memo = Memo::default();
+        let a = Mac48::from_bytes(&mac(1));
+        memo.next_burst();
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::New);
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        // Another worker moves it; this burst may still answer from the memo.
+        t.learn48(5, a, Dest::Port(2), 9);
+        memo.next_burst();
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(2)));
+        // Back from port 1: the table moves it again (not a memoised no-op).
+        assert_eq!(
+            memo.learn(&t, 5, a, Dest::Port(1), 9),
+            Learn::Moved {
+                from: Dest::Port(2)
+            }
+        );
+        // Aged out elsewhere: the next burst misses and relearns.
+        assert!(t.remove(5, &mac(1)));
+        memo.next_burst();
+        assert_eq!(memo.lookup(&t, 5, a), None);
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 10), Learn::New);
+        // A new second refreshes through the table.
+        memo.next_burst();
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 11), Learn::Refreshed);
+        assert_eq!(t.lookup48(5, a).unwrap().last_seen, 11);
     }
 
     #[test]

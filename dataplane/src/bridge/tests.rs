@@ -149,6 +149,24 @@ impl Env {
     fn run(&self, port: u16, f: &[u8]) -> Vec<Out> {
         self.run_pkt(port, VecPacket::new(f))
     }
+    /// Frames received in one burst on `port`: one `Fdb` and memo for all.
+    fn run_burst(&self, port: u16, frames: &[Vec<u8>]) -> Vec<Out> {
+        let mut s = TestSink::default();
+        let mut memo = Memo::default();
+        let mut fdb = Fdb::new(&self.macs, &mut memo, 1);
+        let input = self.view.input(port);
+        for f in frames {
+            process_in(
+                &self.view,
+                &mut fdb,
+                input,
+                VecPacket::new(f),
+                &mut s,
+                &self.ctr,
+            );
+        }
+        s.0
+    }
     fn drops(&self, d: Drop) -> u64 {
         self.ctr.drop_count(d)
     }
@@ -1009,4 +1027,98 @@ fn no_headroom_and_no_mbuf() {
         "the original still goes to the last target"
     );
     assert_eq!(e.drops(Drop::NoMbuf), 3);
+}
+
+#[test]
+fn a_burst_sees_its_own_learning_at_once() {
+    // To H2 (unknown), from H2 (learned on port 1), to H2 again: the memo
+    // must not answer the third frame with the first one's miss.
+    let e = Env::std();
+    let out = e.run_burst(
+        1,
+        &[
+            frame(H2, H1, None, 64),
+            frame(H1, H2, None, 64),
+            frame(H2, H1, None, 64),
+        ],
+    );
+    assert_eq!(out.last(), Some(&Out::Drop(Drop::SamePort)));
+    assert_eq!(e.dest(100, &H2), Some(Dest::Port(1)));
+    // A tunnel burst that moves NETAPP from one VTEP to another and back.
+    let inner = frame(BROADCAST_MAC, NETAPP, None, 64);
+    let far = Ipv4Addr::new(192, 168, 24, 6);
+    e.run_burst(
+        UL,
+        &[
+            vxlan(PEER_IP, OUR_IP, 100, &inner),
+            vxlan(far, OUR_IP, 100, &inner),
+            vxlan(PEER_IP, OUR_IP, 100, &inner),
+        ],
+    );
+    assert_eq!(e.dest(100, &NETAPP), Some(Dest::Vtep(u32::from(PEER_IP))));
+    assert_eq!(e.ctr.vlan(100).moved.get(), 2);
+}
+
+#[test]
+fn a_burst_forwards_exactly_as_frame_by_frame() {
+    // Pseudo-random sequences of frames among a few hosts, some known
+    // elsewhere beforehand: one burst (memo shared) and the same frames one
+    // by one (fresh memo each) give the same output, table and counters.
+    let hosts = [H1, H2, NETAPP, BROADCAST_MAC, [0x02, 0, 0, 0, 0x10, 0x01]];
+    let mut x: u32 = 0x9e37_79b9;
+    let mut rnd = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x as usize % n
+    };
+    for round in 0..40 {
+        let port = [1u16, 4, 2, UL][round % 4];
+        let frames: Vec<Vec<u8>> = (0..32)
+            .map(|_| {
+                let src = hosts[rnd(3)];
+                let dst = hosts[rnd(hosts.len())];
+                let tag = (port == 2).then_some((0, 100));
+                let f = frame(dst, src, tag, 64 + 4 * rnd(4));
+                if port == UL {
+                    let peer = [PEER_IP, Ipv4Addr::new(192, 168, 24, 6)][rnd(2)];
+                    vxlan(peer, OUR_IP, 100, &f)
+                } else {
+                    f
+                }
+            })
+            .collect();
+        let (a, b) = (Env::std(), Env::std());
+        for e in [&a, &b] {
+            e.macs.learn(100, &H2, Dest::Port(4), 1);
+            e.macs
+                .learn(100, &NETAPP, Dest::Vtep(u32::from(PEER_IP)), 1);
+        }
+        let burst = a.run_burst(port, &frames);
+        let single: Vec<Out> = frames.iter().flat_map(|f| b.run(port, f)).collect();
+        assert_eq!(burst, single, "round {round}, port {port}");
+        for h in &hosts {
+            assert_eq!(a.dest(100, h), b.dest(100, h), "round {round}");
+        }
+        let (va, vb) = (a.ctr.vlan(100), b.ctr.vlan(100));
+        assert_eq!(
+            (
+                va.rx.get(),
+                va.tx.get(),
+                va.encap.get(),
+                va.learned.get(),
+                va.moved.get()
+            ),
+            (
+                vb.rx.get(),
+                vb.tx.get(),
+                vb.encap.get(),
+                vb.learned.get(),
+                vb.moved.get()
+            )
+        );
+        for d in Drop::ALL {
+            assert_eq!(a.drops(*d), b.drops(*d), "{}", d.name());
+        }
+    }
 }
