@@ -364,6 +364,31 @@ impl Template {
         Template { hdr, ip_sum }
     }
 
+    /// This template with the destination filled in, for [`Template::write_to`].
+    fn for_dest(&self, dst_mac: &MacAddr, dst_ip: u32) -> Template {
+        let mut t = *self;
+        EthernetFrame::new_unchecked(&mut t.hdr[..OUTER_IP]).set_dst_addr(*dst_mac);
+        Ipv4Packet::new_unchecked(&mut t.hdr[OUTER_IP..OUTER_UDP])
+            .set_dst_addr(Ipv4Addr::from(dst_ip));
+        t.ip_sum += (dst_ip >> 16) + (dst_ip & 0xffff);
+        t
+    }
+
+    /// Writes the outer header of a [`Template::for_dest`] template for an
+    /// inner frame of `inner_len` bytes.
+    #[inline(always)]
+    fn write_to(&self, h: &mut [u8], inner_len: usize, sport: u16) {
+        let h = &mut h[..VXLAN_OVERHEAD];
+        h.copy_from_slice(&self.hdr);
+        let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
+        let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
+        ip.set_total_len(ip_len);
+        ip.set_checksum(checksum::finish(self.ip_sum + u32::from(ip_len)));
+        let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
+        udp.set_src_port(sport);
+        udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
+    }
+
     /// Writes the outer header for an inner frame of `inner_len` bytes.
     #[inline(always)]
     fn write(&self, h: &mut [u8], dst_mac: &MacAddr, dst_ip: u32, inner_len: usize, sport: u16) {
@@ -835,10 +860,12 @@ pub struct Fdb<'a> {
     table: &'a MacTable,
     now: u32,
     memo: &'a mut Memo,
-    /// The last remote VTEP resolved to a next-hop MAC in this burst (the
-    /// view does not change within a burst), as `1 << 32 | ip` (0: none).
-    nh_key: u64,
-    nh_mac: Option<MacAddr>,
+    /// The outer header of the last (VLAN, remote VTEP) this burst
+    /// encapsulated to, destination filled in (the view does not change
+    /// within a burst); `None`: next hop unresolved. Key `1 << 63 | vlan <<
+    /// 32 | ip`, 0 for none.
+    tun_key: u64,
+    tun: Option<Template>,
     /// The last VNI mapped to a VLAN in this burst, as `1 << 32 | vni`.
     vni_key: u64,
     vni_vlan: Option<u16>,
@@ -854,8 +881,8 @@ impl<'a> Fdb<'a> {
             table,
             now,
             memo,
-            nh_key: 0,
-            nh_mac: None,
+            tun_key: 0,
+            tun: None,
             vni_key: 0,
             vni_vlan: None,
         }
@@ -870,13 +897,13 @@ impl<'a> Fdb<'a> {
         self.vni_vlan
     }
     #[inline(always)]
-    fn next_hop_mac(&mut self, view: &View, vtep: u32) -> Option<MacAddr> {
-        let key = 1 << 32 | u64::from(vtep);
-        if key != self.nh_key {
-            self.nh_mac = view.next_hop_mac(vtep);
-            self.nh_key = key;
+    fn tunnel(&mut self, view: &View, v: &VlanView, t: &Template, vtep: u32) -> Option<&Template> {
+        let key = 1 << 63 | u64::from(v.vlan_id) << 32 | u64::from(vtep);
+        if key != self.tun_key {
+            self.tun = view.next_hop_mac(vtep).map(|mac| t.for_dest(&mac, vtep));
+            self.tun_key = key;
         }
-        self.nh_mac
+        self.tun.as_ref()
     }
     #[inline(always)]
     fn lookup(&mut self, vlan: u16, mac: Mac48) -> Option<Dest> {
@@ -1039,10 +1066,10 @@ fn forward<P: Packet, S: Sink<P>>(
         }
         Some(Dest::Vtep(ip)) => match (ing.from, v.tmpl.as_ref()) {
             (Source::Tunnel, _) => drop_pkt(sink, ctr, pkt, Drop::SplitHorizon),
-            (Source::Port(_), Some(t)) => {
-                let mac = fdb.next_hop_mac(view, ip);
-                encap_unicast(view, v, t, ing, ip, mac, pkt, sink, ctr)
-            }
+            (Source::Port(_), Some(t)) => match fdb.tunnel(view, v, t, ip) {
+                Some(t) => encap_unicast(view, v, t, ing, pkt, sink, ctr),
+                None => drop_pkt(sink, ctr, pkt, Drop::UnresolvedVtep),
+            },
             (Source::Port(_), None) => flood(view, v, ing, pkt, sink, ctr),
         },
         None => flood(view, v, ing, pkt, sink, ctr),
@@ -1146,23 +1173,23 @@ fn encap_unicast<P: Packet, S: Sink<P>>(
     v: &VlanView,
     t: &Template,
     ing: Ingress,
-    vtep: u32,
-    mac: Option<MacAddr>,
     mut pkt: P,
     sink: &mut S,
     ctr: &Counters,
 ) {
-    let Some(mac) = mac else {
-        return drop_pkt(sink, ctr, pkt, Drop::UnresolvedVtep);
-    };
     let inner = inner_len(&pkt, v, &ing);
     if !fits_underlay(view, ing.vlan, inner, ctr) {
         return drop_pkt(sink, ctr, pkt, Drop::TooBig);
     }
     let sport = flow_sport(&pkt, ing.tag_len);
-    if !encap_in_place(&mut pkt, v, t, &ing, &mac, vtep, sport) {
+    if !retag(&mut pkt, ing.tag_len, v.encap_inner_vlan, ing.pcp, ing.vlan) {
         return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
     }
+    let inner = pkt.pkt_len();
+    let Some(h) = pkt.prepend(VXLAN_OVERHEAD) else {
+        return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+    };
+    t.write_to(h, inner, sport);
     ctr.vlan(ing.vlan).encap.inc();
     let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
     sink.tx(port, pkt);
