@@ -11,6 +11,10 @@
 #   --duration S      measured seconds per run after the warm-up (default 5)
 #   --warmup S        warm-up seconds per run, not measured (default 2)
 #   --runs N          runs per figure; the figure is their median (default 3)
+#   --interleave      run round-robin: run 1 of every scenario and size, then
+#                     run 2, ...; each figure also gets the median of its
+#                     per-run ratios to testpmd io (runs minutes apart on a
+#                     noisy host otherwise see different machines)
 #   --sizes "A B"     frame sizes INCLUDING the 4-byte FCS
 #                     (default "64 128 256 512 1024 1518 4096 9018")
 #   --nb-cores LIST   worker counts, comma list (default "1,2")
@@ -49,6 +53,7 @@ DURATION=5 WARMUP=2 RUNS=3 SOAK=600 CRITERION=1 PLOT=1 BASELINE=0 QUICK=0
 SIZES="64 128 256 512 1024 1518 4096 9018" NB_CORES="1,2"
 SCENARIOS="testpmd,io,encap,decap,bum,learn,learnio,drop"
 LEARN_MACS=1048576 LEARN_SIZES="64" VTEP_BIN=${VTEP_BIN:-} PORTABLE_DIR=""
+INTERLEAVE=0
 SET_DURATION="" SET_WARMUP="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
 
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
@@ -57,6 +62,7 @@ while (( $# )); do
     --quick) QUICK=1 ;;
     --duration) SET_DURATION=${2:?}; shift ;;
     --runs) SET_RUNS=${2:?}; shift ;;
+    --interleave) INTERLEAVE=1 ;;
     --warmup) SET_WARMUP=${2:?}; shift ;;
     --sizes) SET_SIZES=${2:?}; shift ;;
     --nb-cores) SET_CORES=${2:?}; shift ;;
@@ -400,62 +406,103 @@ RES=()       # JSON objects
 declare -A MPPS CORES_DESC
 FAILED=0
 ORDER=(testpmd io encap decap bum learnio learn drop)
-for n in $NB_LIST; do
-  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
+declare -A VALS RUNVAL RXBPS CTRS SKIPPED
+# run_cell SCEN N SIZE R: one run, its figure kept for the summary below
+run_cell() {
+  local scen=$1 n=$2 size=$3 r=$4 mpps f
+  say "$scen, $n worker(s), ${size}B: run $r/$RUNS"
+  if run_one "$scen" "$n" "$size" "$r" && [[ -n $RUN_OUT ]]; then
+    read -r pps bps _ <<<"$RUN_OUT"
+    mpps=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
+    VALS[$scen,$n,$size]+=" $mpps"
+    RUNVAL[$scen,$n,$size,$r]=$mpps
+    RXBPS[$scen,$n,$size]=$bps
+    f=$LOGS/$scen-${n}w-$size-r$r.counters.json
+    if [[ -f $f ]]; then CTRS[$scen,$n,$size]=$(counters "$f"); fi
+  else
+    FAILED=1
+  fi
+}
+# cells N -> the "scen size" lines of this run (a skipped learn size once)
+cells() {
+  local n=$1 scen size
   for scen in "${ORDER[@]}"; do
     has "$scen" || continue
     for size in $SIZES; do
       gen_scenario "$scen" "$n" "$size" probe
-      if [[ -n $SKIP ]]; then
-        [[ $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
-        RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}' "$scen" "$n" "$size" "$SKIP")")
-        continue
-      fi
-      vals="" runs_json="" ctr=""
-      for (( r = 1; r <= RUNS; r++ )); do
-        say "$scen, $n worker(s), ${size}B: run $r/$RUNS"
-        if run_one "$scen" "$n" "$size" "$r" && [[ -n $RUN_OUT ]]; then
-          read -r pps bps _ <<<"$RUN_OUT"
-          mpps=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
-          vals+=" $mpps"; runs_json+="${runs_json:+, }$mpps"
-          rx_bps=$bps
-          f=$LOGS/$scen-${n}w-$size-r$r.counters.json
-          [[ -f $f ]] && ctr=$(counters "$f")
-        else
-          FAILED=1
-        fi
-      done
-      read -r med mn mx <<<"$(stats "$vals")"
-      [[ $med == null ]] && { RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "failed"}' "$scen" "$n" "$size")"); continue; }
-      MPPS[$scen,$n,$size]=$med
-      gen_scenario "$scen" "$n" "$size" probe
-      if [[ $scen == drop ]]; then
-        gbps=$(awk -v b="$rx_bps" 'BEGIN { printf "%.3f", b / 1e9 }')
-      else
-        gbps=$(awk -v m="$med" -v b="$INNER" 'BEGIN { printf "%.3f", m * b * 8 / 1e3 }')
-      fi
-      ns=$(awk -v m="$med" 'BEGIN { printf "%.2f", (m > 0) ? 1e3 / m : 0 }')
-      nsc=$(awk -v m="$med" -v n="$n" 'BEGIN { printf "%.2f", (m > 0) ? n * 1e3 / m : 0 }')
-      t=${MPPS[testpmd,$n,$size]:-}
-      ratio=null; [[ -n $t ]] && ratio=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-      # The learning churn also against its own pcaps' ceiling (learnio).
-      t=${MPPS[learnio,$n,$size]:-}
-      ratio_own=null; [[ $scen == learn && -n $t ]] && ratio_own=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-      cj=null
-      if [[ -n $ctr ]]; then
-        read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"
-        cj=$(printf '{"encap": %s, "decap": %s, "flood": %s, "moved": %s, "learned": %s, "drops": %s}' "$c_en" "$c_de" "$c_fl" "$c_mv" "$c_le" "$c_dr")
-        case $scen in  # the traffic took the path the scenario is about?
-          encap) ok=$(( c_en > 0 && c_dr == 0 )) ;; decap) ok=$(( c_de > 0 && c_dr == 0 )) ;;
-          bum) ok=$(( c_fl > 0 && c_dr == 0 )) ;; learn) ok=$(( c_mv > 0 && c_dr == 0 )) ;;
-          drop) ok=$(( c_dr > 0 && c_de == 0 )) ;; *) ok=1 ;;
-        esac
-        (( ok )) || { say "WARNING: $scen ${n}w ${size}B: counters $cj do not show the expected path"; FAILED=1; }
-      fi
-      RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_same_pcaps_testpmd_io": %s, "counters": %s}' \
-        "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$ratio_own" "$cj")")
-      say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio"
+      [[ -n $SKIP && $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
+      echo "$scen $size"
     done
+  done
+}
+for n in $NB_LIST; do
+  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
+  mapfile -t CELLS < <(cells "$n")
+  for c in "${CELLS[@]}"; do  # the skips (cells ran in a subshell)
+    read -r scen size <<<"$c"; gen_scenario "$scen" "$n" "$size" probe
+    [[ -n $SKIP ]] && SKIPPED[$scen,$n,$size]=$SKIP
+  done
+  if (( INTERLEAVE )); then
+    for (( r = 1; r <= RUNS; r++ )); do
+      for c in "${CELLS[@]}"; do
+        read -r scen size <<<"$c"; [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] || run_cell "$scen" "$n" "$size" "$r"
+      done
+    done
+  else
+    for c in "${CELLS[@]}"; do
+      read -r scen size <<<"$c"; [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] && continue
+      for (( r = 1; r <= RUNS; r++ )); do run_cell "$scen" "$n" "$size" "$r"; done
+    done
+  fi
+  for c in "${CELLS[@]}"; do
+    read -r scen size <<<"$c"
+    if [[ -n ${SKIPPED[$scen,$n,$size]:-} ]]; then
+      RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}' "$scen" "$n" "$size" "${SKIPPED[$scen,$n,$size]}")")
+      continue
+    fi
+    vals=${VALS[$scen,$n,$size]:-} ctr=${CTRS[$scen,$n,$size]:-} rx_bps=${RXBPS[$scen,$n,$size]:-0}
+    runs_json=$(echo "$vals" | awk '{ for (i = 1; i <= NF; i++) printf "%s%s", (i > 1 ? ", " : ""), $i }')
+    read -r med mn mx <<<"$(stats "$vals")"
+    [[ $med == null ]] && { RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "failed"}' "$scen" "$n" "$size")"); continue; }
+    MPPS[$scen,$n,$size]=$med
+    gen_scenario "$scen" "$n" "$size" probe
+    if [[ $scen == drop ]]; then
+      gbps=$(awk -v b="$rx_bps" 'BEGIN { printf "%.3f", b / 1e9 }')
+    else
+      gbps=$(awk -v m="$med" -v b="$INNER" 'BEGIN { printf "%.3f", m * b * 8 / 1e3 }')
+    fi
+    ns=$(awk -v m="$med" 'BEGIN { printf "%.2f", (m > 0) ? 1e3 / m : 0 }')
+    nsc=$(awk -v m="$med" -v n="$n" 'BEGIN { printf "%.2f", (m > 0) ? n * 1e3 / m : 0 }')
+    t=${MPPS[testpmd,$n,$size]:-}
+    ratio=null; [[ -n $t ]] && ratio=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+    # Interleaved: each run against the testpmd run of the same round.
+    paired=null
+    if (( INTERLEAVE )) && [[ -n $t ]]; then
+      pv=""
+      for (( r = 1; r <= RUNS; r++ )); do
+        a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[testpmd,$n,$size,$r]:-}
+        [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
+      done
+      read -r paired _ _ <<<"$(stats "$pv")"
+    fi
+    # The learning churn also against its own pcaps' ceiling (learnio).
+    t=${MPPS[learnio,$n,$size]:-}
+    ratio_own=null; [[ $scen == learn && -n $t ]] && ratio_own=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+    cj=null
+    if [[ -n $ctr ]]; then
+      read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"
+      cj=$(printf '{"encap": %s, "decap": %s, "flood": %s, "moved": %s, "learned": %s, "drops": %s}' "$c_en" "$c_de" "$c_fl" "$c_mv" "$c_le" "$c_dr")
+      case $scen in  # the traffic took the path the scenario is about?
+        encap) ok=$(( c_en > 0 && c_dr == 0 )) ;; decap) ok=$(( c_de > 0 && c_dr == 0 )) ;;
+        bum) ok=$(( c_fl > 0 && c_dr == 0 )) ;; learn) ok=$(( c_mv > 0 && c_dr == 0 )) ;;
+        drop) ok=$(( c_dr > 0 && c_de == 0 )) ;; *) ok=1 ;;
+      esac
+      (( ok )) || { say "WARNING: $scen ${n}w ${size}B: counters $cj do not show the expected path"; FAILED=1; }
+    fi
+    RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_testpmd_io_paired": %s, "ratio_same_pcaps_testpmd_io": %s, "counters": %s}' \
+      "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$paired" "$ratio_own" "$cj")")
+    pv=""; [[ $paired != null ]] && pv=", paired ratio $paired"
+    say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio$pv"
   done
 done
 
@@ -533,11 +580,11 @@ CPU=$(cpu_model)
     "$(date -u +%FT%TZ)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || cat "$REPO/PORTABLE" 2>/dev/null | awk '{print $NF}' || echo unknown)"
   printf '  "cpu": "%s",\n  "nproc": %s,\n  "dpdk": "%s",\n  "eal_memory": "%s",\n  "quick": %s,\n' \
     "${CPU//\"/}" "$NPROC" "$(dpdk_version)" "$MEM_MODE" "$( (( QUICK )) && echo true || echo false)"
-  printf '  "duration_s": %s,\n  "warmup_s": %s,\n  "runs": %s,\n  "learn_macs": %s,\n' "$DURATION" "$WARMUP" "$RUNS" "$LEARN_MACS"
+  printf '  "duration_s": %s,\n  "warmup_s": %s,\n  "runs": %s,\n  "interleaved": %s,\n  "learn_macs": %s,\n' "$DURATION" "$WARMUP" "$RUNS" "$( (( INTERLEAVE )) && echo true || echo false)" "$LEARN_MACS"
   printf '  "lcores": {'; first=1
   for n in $NB_LIST; do printf '%s"%s": "%s"' "$( (( first )) || echo ', ')" "$n" "${CORES_DESC[$n]}"; first=0; done
   printf '},\n'
-  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers",\n'
+  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers; ratio_testpmd_io_paired (--interleave) = median over rounds of run / testpmd run of the same round",\n'
   printf '  "results": [\n'
   for i in "${!RES[@]}"; do printf '    %s%s\n' "${RES[$i]}" "$( (( i + 1 < ${#RES[@]} )) && echo , )"; done
   printf '  ],\n  "soak": %s,\n  "criterion": %s\n}\n' "$SOAK_JSON" "$CRIT_JSON"
@@ -547,7 +594,7 @@ CPU=$(cpu_model)
 {
   echo "vtep line-rate suite: net_pcap (infinite_rx) -> vtep -> net_null; ${RUNS} run(s) x ${DURATION}s, EAL $MEM_MODE, $CPU"
   for n in $NB_LIST; do
-    echo; echo "**$n worker(s)** (${CORES_DESC[$n]}): Mpps, median [min-max]; Gbps of inner frames; ns/pkt; ratio to testpmd io"
+    echo; echo "**$n worker(s)** (${CORES_DESC[$n]}): Mpps, median [min-max]; Gbps of inner frames; ns/pkt; ratio to testpmd io (with --interleave: paired = median of the per-round ratios)"
     echo
     printf '| scenario |'; for s in $SIZES; do printf ' %s B |' "$s"; done; echo
     printf '|---|'; for _ in $SIZES; do printf -- '---:|'; done; echo
@@ -559,9 +606,10 @@ CPU=$(cpu_model)
         line=$(printf '%s\n' "${RES[@]}" | grep -F "\"scenario\": \"$scen\", \"workers\": $n, \"frame_size\": $s," | head -n1 || true)
         if [[ -z $line || $line == *'"skipped"'* ]]; then printf ' n/a |'; continue; fi
         printf ' %s |' "$(awk -v l="$line" 'BEGIN {
-          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]; f["ratio_same_pcaps_testpmd_io"]
+          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]; f["ratio_testpmd_io_paired"]; f["ratio_same_pcaps_testpmd_io"]
           for (k in f) { if (match(l, "\"" k "\": [^,}]*")) { s = substr(l, RSTART, RLENGTH); sub(/.*: /, "", s); f[k] = s } }
           r = (f["ratio_testpmd_io"] == "null") ? "" : sprintf(", x%.2f", f["ratio_testpmd_io"])
+          if (f["ratio_testpmd_io_paired"] != "null" && f["ratio_testpmd_io_paired"] != "") r = r sprintf(" (paired x%.2f)", f["ratio_testpmd_io_paired"])
           if (f["ratio_same_pcaps_testpmd_io"] != "null" && f["ratio_same_pcaps_testpmd_io"] != "") r = r sprintf(" (x%.2f of testpmd io on its pcaps)", f["ratio_same_pcaps_testpmd_io"])
           printf "%.2f [%.2f-%.2f]<br>%.1f Gb/s, %.1f ns%s", f["mpps"], f["mpps_min"], f["mpps_max"], f["gbps"], f["ns_per_pkt"], r }')"
       done

@@ -1,16 +1,19 @@
 //! Per-packet cost of bridge::process on VecPacket: encap to a known VTEP,
 //! decap to a local access port (64 and 9014-byte inner frames), and a
-//! flood with 3 copies (2 local ports + the group).
+//! flood with 3 copies (2 local ports + the group). The `*_burst32` cases
+//! run 32-frame bursts shaped like the line-rate pcaps (16 source MACs in
+//! turn, one destination) through one `Fdb`, as the worker does, so the
+//! per-burst memo counts; the others pay a fresh memo per frame.
 //!
 //! The packet buffer is recycled with `VecPacket::reset`; flood clones are
 //! `VecPacket` copies (heap) where the mbuf adapter chains zero-copy.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dataplane::bridge::{
-    process, BridgeConfig, Counters, Drop, Flood, PortConf, PortMode, Sink, Underlay, View,
-    VlanConf,
+    process, process_in, BridgeConfig, Counters, Drop, Fdb, Flood, PortConf, PortMode, Sink,
+    Underlay, View, VlanConf,
 };
-use dataplane::mactable::{Dest, MacTable};
+use dataplane::mactable::{Dest, MacTable, Memo};
 use dataplane::wire::{self, Ipv4Packet, UdpPacket, VxlanHeader};
 use dataplane::{Packet, VecPacket};
 use std::net::Ipv4Addr;
@@ -150,7 +153,53 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Bursts: 16 source MACs in turn (02:00:00:01:00:0X), one destination.
+    let src = |i: usize| [0x02, 0, 0, 0x01, 0, (i % 16) as u8];
+    let bursts: Vec<(&str, u16, Vec<Vec<u8>>)> = vec![
+        (
+            "encap_64_burst32",
+            1,
+            (0..32).map(|i| inner(H2, src(i), 64)).collect(),
+        ),
+        (
+            "decap_64_burst32",
+            9,
+            (0..32).map(|i| vxlan(&inner(H1, src(i), 64))).collect(),
+        ),
+    ];
+    g.throughput(Throughput::Elements(32));
+    let mut memo = Memo::default();
+    for (name, port, frames) in bursts {
+        let mut sink = Many(frames.iter().map(|f| VecPacket::new(f)).collect());
+        let input = view.input(port);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let pkts = std::mem::take(&mut sink.0);
+                let mut fdb = Fdb::new(&macs, &mut memo, 1);
+                for (mut p, f) in pkts.into_iter().zip(&frames) {
+                    p.reset(f);
+                    process_in(&view, &mut fdb, input, p, &mut sink, &ctr);
+                }
+            })
+        });
+    }
     g.finish();
+}
+
+/// Keeps a burst's transmitted packets for the next iteration.
+struct Many(Vec<VecPacket>);
+
+impl Sink<VecPacket> for Many {
+    fn tx(&mut self, port: u16, pkt: VecPacket) {
+        black_box(port);
+        self.0.push(pkt);
+    }
+    fn punt(&mut self, pkt: VecPacket) {
+        self.0.push(pkt);
+    }
+    fn drop(&mut self, _pkt: VecPacket, why: Drop) {
+        panic!("bench frame dropped: {}", why.name());
+    }
 }
 
 criterion_group!(benches, bench);
