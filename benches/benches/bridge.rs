@@ -10,7 +10,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dataplane::bridge::{
-    process, process_in, BridgeConfig, Counters, Drop, Fdb, Flood, PortConf, PortMode, Sink,
+    process, process_burst, BridgeConfig, Counters, Drop, Fdb, Flood, PortConf, PortMode, Sink,
     Underlay, View, VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable, Memo};
@@ -176,10 +176,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let pkts = std::mem::take(&mut sink.0);
                 let mut fdb = Fdb::new(&macs, &mut memo, 1);
-                for (mut p, f) in pkts.into_iter().zip(&frames) {
+                let pkts = pkts.into_iter().zip(&frames).map(|(mut p, f)| {
                     p.reset(f);
-                    process_in(&view, &mut fdb, input, p, &mut sink, &ctr);
-                }
+                    p
+                });
+                process_burst(&view, &mut fdb, input, pkts, &mut sink, &ctr);
             })
         });
     }

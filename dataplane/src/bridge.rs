@@ -940,6 +940,47 @@ impl View {
     }
 }
 
+/// [`process_in`] over a whole burst from `input`. Out of line, one copy
+/// per input kind: the per-frame loop of a port burst never carries the
+/// underlay's code (and registers), nor the other way round.
+pub fn process_burst<P: Packet, S: Sink<P>>(
+    view: &View,
+    fdb: &mut Fdb<'_>,
+    input: Input<'_>,
+    pkts: impl Iterator<Item = P>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    match input {
+        Input::Unknown => pkts.for_each(|p| drop_pkt(sink, ctr, p, Drop::UnknownPort)),
+        Input::Underlay => underlay_burst(view, fdb, pkts, sink, ctr),
+        Input::Port(port) => port_burst(view, fdb, port, pkts, sink, ctr),
+    }
+}
+
+#[inline(never)]
+fn underlay_burst<P: Packet, S: Sink<P>>(
+    view: &View,
+    fdb: &mut Fdb<'_>,
+    pkts: impl Iterator<Item = P>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    pkts.for_each(|p| underlay_input(view, fdb, p, sink, ctr))
+}
+
+#[inline(never)]
+fn port_burst<P: Packet, S: Sink<P>>(
+    view: &View,
+    fdb: &mut Fdb<'_>,
+    port: &PortView,
+    pkts: impl Iterator<Item = P>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    pkts.for_each(|p| port_input(view, fdb, port, p, sink, ctr))
+}
+
 /// [`process`] for the frames of one burst from `input`, sharing `fdb`
 /// (and its memo).
 #[inline(always)]

@@ -502,15 +502,16 @@ impl Worker {
                 let mut rx_bytes = 0u64;
                 let mut fdb = bridge::Fdb::new(&vx.macs, &mut memo, now);
                 let input = view.input(s.rx_port);
-                for m in pkts.drain() {
-                    let len = crate::Packet::pkt_len(&m) as u32;
+                let ok = pkts.drain().filter(|m| {
+                    let len = crate::Packet::pkt_len(m) as u32;
                     rx_bytes += len as u64;
                     if self.rejects(len, m.nb_segs()) {
                         rxs.oversize.inc();
-                        continue; // freed by Drop
+                        return false; // freed by Drop
                     }
-                    bridge::process_in(&view, &mut fdb, input, m, &mut sink, &vx.counters);
-                }
+                    true
+                });
+                bridge::process_burst(&view, &mut fdb, input, ok, &mut sink, &vx.counters);
                 rxs.packets.add(got as u64);
                 rxs.bytes.add(rx_bytes);
             }

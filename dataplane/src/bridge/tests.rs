@@ -155,16 +155,8 @@ impl Env {
         let mut memo = Memo::default();
         let mut fdb = Fdb::new(&self.macs, &mut memo, 1);
         let input = self.view.input(port);
-        for f in frames {
-            process_in(
-                &self.view,
-                &mut fdb,
-                input,
-                VecPacket::new(f),
-                &mut s,
-                &self.ctr,
-            );
-        }
+        let pkts = frames.iter().map(|f| VecPacket::new(f));
+        process_burst(&self.view, &mut fdb, input, pkts, &mut s, &self.ctr);
         s.0
     }
     fn drops(&self, d: Drop) -> u64 {
