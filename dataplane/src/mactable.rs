@@ -590,8 +590,8 @@ struct MemoEntry {
 const MEMO_MISS: u64 = u64::MAX;
 
 /// One worker's memo of its recent destination lookups and source learns,
-/// valid for one RX burst (the worker calls [`Memo::next_burst`] before
-/// each): a direct-mapped array indexed by the MAC's low bits, so traffic
+/// valid for one RX burst ([`Memo::next_burst`], which `bridge::Fdb::new`
+/// calls for each): a direct-mapped array indexed by the MAC's low bits, so traffic
 /// among a few hosts costs one compare per address instead of a table
 /// probe. OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2
 /// key cache do the same in front of their shared tables. Why it is exact:
