@@ -44,7 +44,7 @@ pub struct Eal {
 }
 
 impl Eal {
-    /// Runs `rte_eal_init` over `args` (argv[0] first, EAL options only).
+    /// Runs `rte_eal_init` over `args` (`argv[0]` first, EAL options only).
     pub fn init(args: &[String]) -> Result<Eal, String> {
         let cargs: Vec<CString> = args
             .iter()
