@@ -406,16 +406,14 @@ RES=()       # JSON objects
 declare -A MPPS CORES_DESC
 FAILED=0
 ORDER=(testpmd io encap decap bum learnio learn drop)
-declare -A VALS RUNVAL RXBPS CTRS SKIPPED
+declare -A RUNVAL RXBPS CTRS SKIPPED
 # run_cell SCEN N SIZE R: one run, its figure kept for the summary below
 run_cell() {
-  local scen=$1 n=$2 size=$3 r=$4 mpps f
+  local scen=$1 n=$2 size=$3 r=$4 f
   say "$scen, $n worker(s), ${size}B: run $r/$RUNS"
   if run_one "$scen" "$n" "$size" "$r" && [[ -n $RUN_OUT ]]; then
     read -r pps bps _ <<<"$RUN_OUT"
-    mpps=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
-    VALS[$scen,$n,$size]+=" $mpps"
-    RUNVAL[$scen,$n,$size,$r]=$mpps
+    RUNVAL[$scen,$n,$size,$r]=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
     RXBPS[$scen,$n,$size]=$bps
     f=$LOGS/$scen-${n}w-$size-r$r.counters.json
     if [[ -f $f ]]; then CTRS[$scen,$n,$size]=$(counters "$f"); fi
@@ -423,44 +421,38 @@ run_cell() {
     FAILED=1
   fi
 }
-# cells N -> the "scen size" lines of this run (a skipped learn size once)
-cells() {
-  local n=$1 scen size
+for n in $NB_LIST; do
+  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
+  CELLS=()  # "scen size", in report order; a skipped learn size once
   for scen in "${ORDER[@]}"; do
     has "$scen" || continue
     for size in $SIZES; do
       gen_scenario "$scen" "$n" "$size" probe
-      [[ -n $SKIP && $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
-      echo "$scen $size"
+      if [[ -n $SKIP ]]; then
+        [[ $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
+        SKIPPED[$scen,$n,$size]=$SKIP
+      fi
+      CELLS+=("$scen $size")
     done
   done
-}
-for n in $NB_LIST; do
-  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
-  mapfile -t CELLS < <(cells "$n")
-  for c in "${CELLS[@]}"; do  # the skips (cells ran in a subshell)
-    read -r scen size <<<"$c"; gen_scenario "$scen" "$n" "$size" probe
-    [[ -n $SKIP ]] && SKIPPED[$scen,$n,$size]=$SKIP
-  done
+  JOBS=()  # "scen size run": all runs of a figure in a row, or round-robin
   if (( INTERLEAVE )); then
-    for (( r = 1; r <= RUNS; r++ )); do
-      for c in "${CELLS[@]}"; do
-        read -r scen size <<<"$c"; [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] || run_cell "$scen" "$n" "$size" "$r"
-      done
-    done
+    for (( r = 1; r <= RUNS; r++ )); do for c in "${CELLS[@]}"; do JOBS+=("$c $r"); done; done
   else
-    for c in "${CELLS[@]}"; do
-      read -r scen size <<<"$c"; [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] && continue
-      for (( r = 1; r <= RUNS; r++ )); do run_cell "$scen" "$n" "$size" "$r"; done
-    done
+    for c in "${CELLS[@]}"; do for (( r = 1; r <= RUNS; r++ )); do JOBS+=("$c $r"); done; done
   fi
+  for j in "${JOBS[@]}"; do
+    read -r scen size r <<<"$j"
+    [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] || run_cell "$scen" "$n" "$size" "$r"
+  done
   for c in "${CELLS[@]}"; do
     read -r scen size <<<"$c"
     if [[ -n ${SKIPPED[$scen,$n,$size]:-} ]]; then
       RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}' "$scen" "$n" "$size" "${SKIPPED[$scen,$n,$size]}")")
       continue
     fi
-    vals=${VALS[$scen,$n,$size]:-} ctr=${CTRS[$scen,$n,$size]:-} rx_bps=${RXBPS[$scen,$n,$size]:-0}
+    vals="" ctr=${CTRS[$scen,$n,$size]:-} rx_bps=${RXBPS[$scen,$n,$size]:-0}
+    for (( r = 1; r <= RUNS; r++ )); do vals+=" ${RUNVAL[$scen,$n,$size,$r]:-}"; done
     runs_json=$(echo "$vals" | awk '{ for (i = 1; i <= NF; i++) printf "%s%s", (i > 1 ? ", " : ""), $i }')
     read -r med mn mx <<<"$(stats "$vals")"
     [[ $med == null ]] && { RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "failed"}' "$scen" "$n" "$size")"); continue; }
@@ -501,8 +493,8 @@ for n in $NB_LIST; do
     fi
     RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_testpmd_io_paired": %s, "ratio_same_pcaps_testpmd_io": %s, "counters": %s}' \
       "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$paired" "$ratio_own" "$cj")")
-    pv=""; [[ $paired != null ]] && pv=", paired ratio $paired"
-    say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio$pv"
+    pnote=""; [[ $paired != null ]] && pnote=", paired ratio $paired"
+    say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio$pnote"
   done
 done
 

@@ -364,47 +364,39 @@ impl Template {
         Template { hdr, ip_sum }
     }
 
-    /// This template with the destination filled in, for [`Template::write_to`].
+    /// This template with the destination filled in, for
+    /// [`Template::write`] with no destination of its own.
     fn for_dest(&self, dst_mac: &MacAddr, dst_ip: u32) -> Template {
         let mut t = *self;
-        EthernetFrame::new_unchecked(&mut t.hdr[..OUTER_IP]).set_dst_addr(*dst_mac);
-        Ipv4Packet::new_unchecked(&mut t.hdr[OUTER_IP..OUTER_UDP])
-            .set_dst_addr(Ipv4Addr::from(dst_ip));
-        t.ip_sum += (dst_ip >> 16) + (dst_ip & 0xffff);
+        t.ip_sum += set_dest(&mut t.hdr, dst_mac, dst_ip);
         t
     }
 
-    /// Writes the outer header of a [`Template::for_dest`] template for an
-    /// inner frame of `inner_len` bytes.
+    /// Writes the outer header for an inner frame of `inner_len` bytes;
+    /// `dst` fills in the destination, `None` for a template that has it
+    /// already ([`Template::for_dest`]).
     #[inline(always)]
-    fn write_to(&self, h: &mut [u8], inner_len: usize, sport: u16) {
+    fn write(&self, h: &mut [u8], dst: Option<(&MacAddr, u32)>, inner_len: usize, sport: u16) {
         let h = &mut h[..VXLAN_OVERHEAD];
         h.copy_from_slice(&self.hdr);
+        let dst_sum = dst.map_or(0, |(mac, ip)| set_dest(h, mac, ip));
         let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
         let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
         ip.set_total_len(ip_len);
-        ip.set_checksum(checksum::finish(self.ip_sum + u32::from(ip_len)));
+        ip.set_checksum(checksum::finish(self.ip_sum + dst_sum + u32::from(ip_len)));
         let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
         udp.set_src_port(sport);
         udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
     }
+}
 
-    /// Writes the outer header for an inner frame of `inner_len` bytes.
-    #[inline(always)]
-    fn write(&self, h: &mut [u8], dst_mac: &MacAddr, dst_ip: u32, inner_len: usize, sport: u16) {
-        let h = &mut h[..VXLAN_OVERHEAD];
-        h.copy_from_slice(&self.hdr);
-        EthernetFrame::new_unchecked(&mut h[..OUTER_IP]).set_dst_addr(*dst_mac);
-        let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
-        let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
-        ip.set_total_len(ip_len);
-        ip.set_dst_addr(Ipv4Addr::from(dst_ip));
-        let s = self.ip_sum + u32::from(ip_len) + (dst_ip >> 16) + (dst_ip & 0xffff);
-        ip.set_checksum(checksum::finish(s));
-        let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
-        udp.set_src_port(sport);
-        udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
-    }
+/// Puts the destination MAC and IP into the outer header `h`; returns their
+/// part of the IPv4 header's checksum accumulation.
+#[inline(always)]
+fn set_dest(h: &mut [u8], dst_mac: &MacAddr, dst_ip: u32) -> u32 {
+    EthernetFrame::new_unchecked(&mut h[..OUTER_IP]).set_dst_addr(*dst_mac);
+    Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]).set_dst_addr(Ipv4Addr::from(dst_ip));
+    (dst_ip >> 16) + (dst_ip & 0xffff)
 }
 
 /// A local flood destination of a VLAN.
@@ -843,19 +835,14 @@ pub fn process<P: Packet, S: Sink<P>>(
     ctr: &Counters,
 ) {
     let mut memo = Memo::default();
+    let mut fdb = Fdb::new(macs, &mut memo, now);
     let input = view.input(rx_port);
-    process_in(
-        view,
-        &mut Fdb::new(macs, &mut memo, now),
-        input,
-        pkt,
-        sink,
-        ctr,
-    )
+    process_burst(view, &mut fdb, input, std::iter::once(pkt), sink, ctr)
 }
 
-/// The MAC table as one burst sees it: the shared table, the time, and the
-/// worker's [`Memo`] of its last lookup and learn.
+/// The MAC table as one burst sees it: the shared table, the time, the
+/// worker's [`Memo`] of its recent lookups and learns, and what the burst
+/// resolved from the view (tunnel header, VNI).
 pub struct Fdb<'a> {
     table: &'a MacTable,
     now: u32,
@@ -940,9 +927,10 @@ impl View {
     }
 }
 
-/// [`process_in`] over a whole burst from `input`. Out of line, one copy
-/// per input kind: the per-frame loop of a port burst never carries the
-/// underlay's code (and registers), nor the other way round.
+/// [`process`] over a whole burst from `input`, sharing `fdb` (and its
+/// memo). Out of line, one copy per input kind: the per-frame loop of a
+/// port burst never carries the underlay's code (and registers), nor the
+/// other way round.
 pub fn process_burst<P: Packet, S: Sink<P>>(
     view: &View,
     fdb: &mut Fdb<'_>,
@@ -979,24 +967,6 @@ fn port_burst<P: Packet, S: Sink<P>>(
     ctr: &Counters,
 ) {
     pkts.for_each(|p| port_input(view, fdb, port, p, sink, ctr))
-}
-
-/// [`process`] for the frames of one burst from `input`, sharing `fdb`
-/// (and its memo).
-#[inline(always)]
-pub fn process_in<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
-    input: Input<'_>,
-    pkt: P,
-    sink: &mut S,
-    ctr: &Counters,
-) {
-    match input {
-        Input::Unknown => drop_pkt(sink, ctr, pkt, Drop::UnknownPort),
-        Input::Underlay => underlay_input(view, fdb, pkt, sink, ctr),
-        Input::Port(p) => port_input(view, fdb, p, pkt, sink, ctr),
-    }
 }
 
 fn port_input<P: Packet, S: Sink<P>>(
@@ -1223,40 +1193,28 @@ fn encap_unicast<P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::TooBig);
     }
     let sport = flow_sport(&pkt, ing.tag_len);
-    if !retag(&mut pkt, ing.tag_len, v.encap_inner_vlan, ing.pcp, ing.vlan) {
-        return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
-    }
-    let inner = pkt.pkt_len();
-    let Some(h) = pkt.prepend(VXLAN_OVERHEAD) else {
+    let Some((h, inner)) = encap_room(&mut pkt, v, &ing) else {
         return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
     };
-    t.write_to(h, inner, sport);
+    t.write(h, None, inner, sport);
     ctr.vlan(ing.vlan).encap.inc();
     let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
     sink.tx(port, pkt);
 }
 
+/// Applies the tunnel's tag policy and makes room for the outer header:
+/// the 50 bytes to write and the inner frame's length; `None`: no headroom.
 #[inline(always)]
-fn encap_in_place<P: Packet>(
-    pkt: &mut P,
+fn encap_room<'p, P: Packet>(
+    pkt: &'p mut P,
     v: &VlanView,
-    t: &Template,
     ing: &Ingress,
-    mac: &MacAddr,
-    ip: u32,
-    sport: u16,
-) -> bool {
+) -> Option<(&'p mut [u8], usize)> {
     if !retag(pkt, ing.tag_len, v.encap_inner_vlan, ing.pcp, ing.vlan) {
-        return false;
+        return None;
     }
     let inner = pkt.pkt_len();
-    match pkt.prepend(VXLAN_OVERHEAD) {
-        Some(h) => {
-            t.write(h, mac, ip, inner, sport);
-            true
-        }
-        None => false,
-    }
+    Some((pkt.prepend(VXLAN_OVERHEAD)?, inner))
 }
 
 /// One flood destination.
@@ -1373,7 +1331,7 @@ fn flood_copy<P: Packet, S: Sink<P>>(
                 return ctr.drop(Drop::NoMbuf);
             };
             let h = c.data_mut();
-            t.write(h, &mac, ip, inner, s);
+            t.write(h, Some((&mac, ip)), inner, s);
             write_l2(
                 &mut h[VXLAN_OVERHEAD..],
                 pkt.data(),
@@ -1413,9 +1371,10 @@ fn flood_last<P: Packet, S: Sink<P>>(
                 return drop_pkt(sink, ctr, pkt, Drop::NoFloodTarget);
             };
             let s = sport_once(sport, &pkt, ing.tag_len);
-            if !encap_in_place(&mut pkt, v, t, &ing, &mac, ip, s) {
+            let Some((h, inner)) = encap_room(&mut pkt, v, &ing) else {
                 return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
-            }
+            };
+            t.write(h, Some((&mac, ip)), inner, s);
             ctr.vlan(ing.vlan).encap.inc();
             let port = view.underlay.as_ref().map_or(0, |u| u.port_id);
             sink.tx(port, pkt);

@@ -591,9 +591,9 @@ const MEMO_MISS: u64 = u64::MAX;
 
 /// One worker's memo of its recent destination lookups and source learns,
 /// valid for one RX burst ([`Memo::next_burst`], which `bridge::Fdb::new`
-/// calls for each): a direct-mapped array indexed by the MAC's low bits, so traffic
-/// among a few hosts costs one compare per address instead of a table
-/// probe. OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2
+/// calls for each): a direct-mapped array indexed by the MAC's low bits,
+/// so traffic among a few hosts costs one compare per address instead of a
+/// table probe. OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2
 /// key cache do the same in front of their shared tables. Why it is exact:
 /// * a learn through the memo that adds or moves an entry forgets every
 ///   memoised lookup, so a move still takes effect on the first frame from
@@ -803,7 +803,7 @@ mod tests {
         assert_eq!(memo.lookup(&t, 5, a), None);
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::New);
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
-        // A repeat learn is answered by the memo: nothing reaches the table.
+        // A repeat learn: unchanged.
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::Unchanged);
         // A move seen by this worker: the very next lookup follows it.
         let far = Dest::Vtep(0xc0a8_0102);
@@ -843,8 +843,12 @@ mod tests {
         memo.next_burst();
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::New);
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
-        // Another worker moves it; this burst may still answer from the memo.
+        // Another worker moves it: this burst still answers from the memo
+        // (the table itself would say Moved), the next one sees the move.
         t.learn48(5, a, Dest::Port(2), 9);
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::Unchanged);
+        assert_eq!(t.lookup48(5, a).unwrap().dest, Dest::Port(2));
         memo.next_burst();
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(2)));
         // Back from port 1: the table moves it again (not a memoised no-op).
