@@ -63,7 +63,7 @@ use crate::wire::{
     self, checksum, ethertype, field, ip_proto, ipv4_multicast_mac, vlan_tci, ArpPacket,
     EthernetFrame, Ipv4Packet, Mac48, MacAddr, UdpPacket, VlanTag, VxlanHeader,
     ETHERNET_HEADER_LEN, IPV4_MIN_HEADER_LEN, UDP_HEADER_LEN, VLAN_ID_COUNT, VLAN_ID_MAX,
-    VLAN_TAG_LEN, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
+    VLAN_TAG_LEN, VXLAN_FLAG_I, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
 };
 use crate::{Counter, Packet};
 use std::net::Ipv4Addr;
@@ -342,6 +342,7 @@ struct Template {
 const OUTER_IP: usize = ETHERNET_HEADER_LEN;
 const OUTER_UDP: usize = OUTER_IP + IPV4_MIN_HEADER_LEN;
 const OUTER_VXLAN: usize = OUTER_UDP + UDP_HEADER_LEN;
+const OUTER_INNER: usize = OUTER_VXLAN + VXLAN_HEADER_LEN;
 /// VXLAN's RFC 7348 UDP source port range 49152–65535.
 const SPORT_BASE: u16 = 0xc000;
 const SPORT_MASK: u16 = 0x3fff;
@@ -469,6 +470,10 @@ struct UnderlayView {
     udp_port: u16,
     gateway: Option<u32>,
     gateway_mac: Option<MacAddr>,
+    /// [`vxlan_fast`]'s expected words at bytes 28 and 36 (destination
+    /// address; UDP port and the I flag), less what depends on the frame.
+    fast_e28: u64,
+    fast_e36: u64,
 }
 
 const NO_VLAN: u16 = u16::MAX;
@@ -564,6 +569,8 @@ impl View {
                 udp_port: u.udp_port,
                 gateway,
                 gateway_mac: gateway.and_then(|g| neighbors.get(&g).copied()),
+                fast_e28: u64::from(u32::from(u.ip).to_be()) << 16,
+                fast_e36: u64::from(u.udp_port.to_be()) | u64::from(VXLAN_FLAG_I) << 48,
             }
         });
         let mut v = View {
@@ -1440,6 +1447,151 @@ pub fn flow_sport<P: Packet>(pkt: &P, tag_len: usize) -> u16 {
     SPORT_BASE | (h as u16 & SPORT_MASK)
 }
 
+/// The outer headers of a VXLAN frame that passed every underlay check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Outer {
+    /// Where the inner Ethernet header starts.
+    inner_at: usize,
+    /// The remote VTEP.
+    src_ip: u32,
+    vni: u32,
+}
+
+/// What the underlay checks make of a frame that is not VXLAN to decap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NotVxlan {
+    Drop(Drop),
+    Punt,
+}
+
+/// The common VXLAN frame in four masked 64-bit compares and the header
+/// checksum: untagged IPv4 without options, not a fragment, UDP to our
+/// address and port, IP and UDP lengths that match the frame, the I flag
+/// set, and the outer headers and inner Ethernet header in the first
+/// segment. It passes only frames that [`underlay_checks`] passes with the
+/// same result, so anything else (`None`) goes there to be sorted and
+/// named.
+#[inline(always)]
+fn vxlan_fast(d: &[u8], pkt_len: usize, u: &UnderlayView) -> Option<Outer> {
+    let h: &[u8; OUTER_INNER + ETHERNET_HEADER_LEN] = d
+        .get(..OUTER_INNER + ETHERNET_HEADER_LEN)?
+        .try_into()
+        .ok()?;
+    let tl = u16::try_from(pkt_len - OUTER_IP).ok()?;
+    let w = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
+    // Little-endian words: byte k of a word is bits 8k..8k+8.
+    // 12..20: EtherType, version/IHL, (TOS), total length, (id).
+    let e12 = 0x45_00_08 | u64::from(tl.to_be()) << 32;
+    // 20..28: MF and fragment offset, (TTL), protocol, (checksum, source).
+    let e20 = u64::from(ip_proto::UDP) << 24;
+    // 28..36: (source), destination, (source port); 36..44: destination
+    // port, UDP length, (checksum), VXLAN flags (the I bit).
+    let e36 = u.fast_e36 | u64::from((tl - IPV4_MIN_HEADER_LEN as u16).to_be()) << 16;
+    let bad = (w(12) ^ e12) & 0x0000_ffff_00ff_ffff
+        | (w(20) ^ e20) & 0x0000_0000_ff00_ff3f
+        | (w(28) ^ u.fast_e28) & 0x0000_ffff_ffff_0000
+        | (w(36) ^ e36) & 0x0008_0000_ffff_ffff;
+    let ip: &[u8; IPV4_MIN_HEADER_LEN] = h[OUTER_IP..OUTER_UDP].try_into().unwrap();
+    if bad != 0 || !checksum::verify20(ip) {
+        return None;
+    }
+    let be4 = |i: usize| u32::from_be_bytes(h[i..i + 4].try_into().unwrap());
+    Some(Outer {
+        inner_at: OUTER_INNER,
+        src_ip: be4(OUTER_IP + field::ipv4::SRC_ADDR.start),
+        vni: be4(OUTER_VXLAN + 4) >> 8,
+    })
+}
+
+/// Every underlay check, in order, for any frame: the VXLAN to decap, or
+/// what to do with the rest.
+#[inline(never)]
+fn underlay_checks(
+    view: &View,
+    u: &UnderlayView,
+    d: &[u8],
+    pkt_len: usize,
+) -> Result<Outer, NotVxlan> {
+    use NotVxlan::Punt;
+    let drop = |why| Err(NotVxlan::Drop(why));
+    let Ok(eth) = EthernetFrame::new_checked(d) else {
+        return drop(Drop::Runt);
+    };
+    match eth.ethertype() {
+        ethertype::IPV4 => {}
+        ethertype::ARP | ethertype::LLDP => return Err(Punt),
+        _ => return drop(Drop::NotIpv4Underlay),
+    }
+    // The IPv4 header must be in the first segment; the rest of the packet
+    // may not be, so lengths are checked against pkt_len.
+    let l3 = &d[ETHERNET_HEADER_LEN..];
+    if l3.len() < IPV4_MIN_HEADER_LEN {
+        return drop(Drop::Runt);
+    }
+    let ip = Ipv4Packet::new_unchecked(l3);
+    let hl = ip.header_len();
+    let tl = usize::from(ip.total_len());
+    if ip.version() != 4 || hl < IPV4_MIN_HEADER_LEN || hl > l3.len() || tl < hl {
+        return drop(Drop::IpBadHeader);
+    }
+    if ETHERNET_HEADER_LEN + tl > pkt_len {
+        return drop(Drop::IpBadHeader);
+    }
+    if !ip.verify_checksum() {
+        return drop(Drop::IpBadChecksum);
+    }
+    let (proto, dst) = (ip.protocol(), ip.dst_u32());
+    if proto == ip_proto::IGMP {
+        return Err(Punt);
+    }
+    let to_us = dst == u.ip;
+    if !to_us && !view.groups_u32.contains(&dst) {
+        return drop(Drop::VxlanNotForUs);
+    }
+    let punt_or_drop = if to_us {
+        Err(Punt)
+    } else {
+        drop(Drop::VxlanNotForUs)
+    };
+    if proto != ip_proto::UDP {
+        return punt_or_drop;
+    }
+    if ip.is_fragment() {
+        return drop(Drop::IpFragment);
+    }
+    let l4 = ETHERNET_HEADER_LEN + hl;
+    if d.len() < l4 + UDP_HEADER_LEN {
+        return drop(Drop::UdpBadLen);
+    }
+    let udp = UdpPacket::new_unchecked(&d[l4..]);
+    if udp.dst_port() != u.udp_port {
+        return punt_or_drop;
+    }
+    let ulen = usize::from(udp.len());
+    if ulen != tl - hl || ulen < UDP_HEADER_LEN + VXLAN_HEADER_LEN {
+        return drop(Drop::UdpBadLen);
+    }
+    // VXLAN can never need Ethernet padding (≥ 78 bytes): trailing bytes
+    // mean a lying IP length, and the Packet API cannot trim them.
+    if ETHERNET_HEADER_LEN + tl != pkt_len {
+        return drop(Drop::IpBadHeader);
+    }
+    let vx_at = l4 + UDP_HEADER_LEN;
+    let inner_at = vx_at + VXLAN_HEADER_LEN;
+    if d.len() < inner_at + ETHERNET_HEADER_LEN {
+        return drop(Drop::Runt);
+    }
+    let vx = VxlanHeader::new_unchecked(&d[vx_at..inner_at]);
+    if !vx.i_flag() {
+        return drop(Drop::VxlanNoIFlag);
+    }
+    Ok(Outer {
+        inner_at,
+        src_ip: ip.src_u32(),
+        vni: vx.vni(),
+    })
+}
+
 fn underlay_input<P: Packet, S: Sink<P>>(
     view: &View,
     fdb: &mut Fdb<'_>,
@@ -1450,98 +1602,33 @@ fn underlay_input<P: Packet, S: Sink<P>>(
     let Some(u) = view.underlay.as_ref() else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs);
     };
-    let d = pkt.data();
-    let Ok(eth) = EthernetFrame::new_checked(d) else {
-        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    let (d, pkt_len) = (pkt.data(), pkt.pkt_len());
+    let checked = match vxlan_fast(d, pkt_len, u) {
+        Some(o) => Ok(o),
+        None => underlay_checks(view, u, d, pkt_len),
     };
-    match eth.ethertype() {
-        ethertype::IPV4 => {}
-        ethertype::ARP | ethertype::LLDP => {
+    let o = match checked {
+        Ok(o) => o,
+        Err(NotVxlan::Drop(why)) => return drop_pkt(sink, ctr, pkt, why),
+        Err(NotVxlan::Punt) => {
             ctr.punts.inc();
             return sink.punt(pkt);
         }
-        _ => return drop_pkt(sink, ctr, pkt, Drop::NotIpv4Underlay),
-    }
-    // The IPv4 header must be in the first segment; the rest of the packet
-    // may not be, so lengths are checked against pkt_len().
-    let l3 = &d[ETHERNET_HEADER_LEN..];
-    if l3.len() < IPV4_MIN_HEADER_LEN {
-        return drop_pkt(sink, ctr, pkt, Drop::Runt);
-    }
-    let ip = Ipv4Packet::new_unchecked(l3);
-    let hl = ip.header_len();
-    let tl = usize::from(ip.total_len());
-    if ip.version() != 4 || hl < IPV4_MIN_HEADER_LEN || hl > l3.len() || tl < hl {
-        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
-    }
-    if ETHERNET_HEADER_LEN + tl > pkt.pkt_len() {
-        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
-    }
-    if !ip.verify_checksum() {
-        return drop_pkt(sink, ctr, pkt, Drop::IpBadChecksum);
-    }
-    let (proto, dst) = (ip.protocol(), ip.dst_u32());
-    if proto == ip_proto::IGMP {
-        ctr.punts.inc();
-        return sink.punt(pkt);
-    }
-    let to_us = dst == u.ip;
-    if !to_us && !view.groups_u32.contains(&dst) {
-        return drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs);
-    }
-    let punt_or_drop = |pkt: P, sink: &mut S| {
-        if to_us {
-            ctr.punts.inc();
-            sink.punt(pkt)
-        } else {
-            drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs)
-        }
     };
-    if proto != ip_proto::UDP {
-        return punt_or_drop(pkt, sink);
-    }
-    if ip.is_fragment() {
-        return drop_pkt(sink, ctr, pkt, Drop::IpFragment);
-    }
-    let l4 = ETHERNET_HEADER_LEN + hl;
-    if d.len() < l4 + UDP_HEADER_LEN {
-        return drop_pkt(sink, ctr, pkt, Drop::UdpBadLen);
-    }
-    let udp = UdpPacket::new_unchecked(&d[l4..]);
-    if udp.dst_port() != u.udp_port {
-        return punt_or_drop(pkt, sink);
-    }
-    let ulen = usize::from(udp.len());
-    if ulen != tl - hl || ulen < UDP_HEADER_LEN + VXLAN_HEADER_LEN {
-        return drop_pkt(sink, ctr, pkt, Drop::UdpBadLen);
-    }
-    // VXLAN can never need Ethernet padding (≥ 78 bytes): trailing bytes
-    // mean a lying IP length, and the Packet API cannot trim them.
-    if ETHERNET_HEADER_LEN + tl != pkt.pkt_len() {
-        return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
-    }
-    let vx_at = l4 + UDP_HEADER_LEN;
-    let inner_at = vx_at + VXLAN_HEADER_LEN;
-    if d.len() < inner_at + ETHERNET_HEADER_LEN {
-        return drop_pkt(sink, ctr, pkt, Drop::Runt);
-    }
-    let vx = VxlanHeader::new_unchecked(&d[vx_at..inner_at]);
-    if !vx.i_flag() {
-        return drop_pkt(sink, ctr, pkt, Drop::VxlanNoIFlag);
-    }
-    let Some(vlan) = fdb.vlan_for_vni(view, vx.vni()) else {
+    let Some(vlan) = fdb.vlan_for_vni(view, o.vni) else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
     };
     let Some(v) = view.vlan(vlan) else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
     };
-    let src_ip = ip.src_u32();
+    let src_ip = o.src_ip;
     if src_ip == u.ip {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanOwnSource);
     }
     if Ipv4Addr::from(src_ip).is_multicast() || src_ip == 0 || src_ip == u32::MAX {
         return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
     }
+    let inner_at = o.inner_at;
     let inner = EthernetFrame::new_unchecked(&d[inner_at..]);
     let (idst, isrc) = (Mac48::dst_of(&d[inner_at..]), Mac48::src_of(&d[inner_at..]));
     let (tag_len, pcp) = if inner.ethertype() == ethertype::VLAN {

@@ -1110,3 +1110,88 @@ fn a_burst_forwards_exactly_as_frame_by_frame() {
         }
     }
 }
+
+#[test]
+fn the_vxlan_fast_path_agrees_with_the_full_checks() {
+    // Frames near a good one (bytes of the outer headers changed, with and
+    // without a fixed-up checksum, lengths off): whenever the fast path
+    // passes one, the full checks pass it too, with the same result.
+    let e = Env::std();
+    let u = e.view.underlay.as_ref().unwrap();
+    let inner = frame(H2, H1, None, 64);
+    let good = vxlan(PEER_IP, OUR_IP, 100, &inner);
+    let want = Outer {
+        inner_at: 50,
+        src_ip: u32::from(PEER_IP),
+        vni: 100,
+    };
+    assert_eq!(vxlan_fast(&good, good.len(), u), Some(want));
+    assert_eq!(underlay_checks(&e.view, u, &good, good.len()), Ok(want));
+    // A chain 64 KiB longer than the IP length says: not a 16-bit wrap.
+    assert_eq!(vxlan_fast(&good, good.len() + 0x10000, u), None);
+    let mut x: u32 = 0x2545_f491;
+    let mut rnd = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x as usize % n
+    };
+    let (mut fast, mut slow_only, mut rejected) = (0, 0, 0);
+    for i in 0..20_000 {
+        let mut f = good.clone();
+        for _ in 0..1 + rnd(2) {
+            let at = 12 + rnd(52);
+            f[at] = match rnd(3) {
+                0 => f[at] ^ 1 << rnd(8),
+                1 => 0,
+                _ => rnd(256) as u8,
+            };
+        }
+        if i % 2 == 0 {
+            refill_ip_checksum(&mut f);
+        }
+        let pkt_len = match rnd(8) {
+            0 => f.len() - rnd(4),
+            1 => f.len() + rnd(4),
+            _ => f.len(),
+        };
+        let d = &f[..pkt_len.min(f.len())];
+        let full = underlay_checks(&e.view, u, d, pkt_len);
+        match vxlan_fast(d, pkt_len, u) {
+            Some(o) => {
+                assert_eq!(full, Ok(o), "{f:02x?} pkt_len {pkt_len}");
+                fast += 1;
+            }
+            None if full.is_ok() => slow_only += 1,
+            None => rejected += 1,
+        }
+    }
+    // Both kinds happened: bytes the fast path ignores (TOS, id, TTL,
+    // ports, VNI, DF, reserved flags), and frames both refuse.
+    assert!(
+        fast > 1000 && rejected > 1000,
+        "{fast} {slow_only} {rejected}"
+    );
+    // What only the full checks take: the group, and a header with options.
+    let to_group = vxlan(PEER_IP, GROUP, 100, &inner);
+    assert_eq!(vxlan_fast(&to_group, to_group.len(), u), None);
+    assert_eq!(
+        underlay_checks(&e.view, u, &to_group, to_group.len()),
+        Ok(want)
+    );
+    let mut opts = good[..34].to_vec();
+    opts.extend_from_slice(&[1, 1, 1, 0]); // NOP NOP NOP EOL
+    opts.extend_from_slice(&good[34..]);
+    opts[14] = 0x46;
+    let tl = u16::from_be_bytes([opts[16], opts[17]]) + 4;
+    opts[16..18].copy_from_slice(&tl.to_be_bytes());
+    refill_ip_checksum(&mut opts);
+    assert_eq!(vxlan_fast(&opts, opts.len(), u), None);
+    assert_eq!(
+        underlay_checks(&e.view, u, &opts, opts.len()),
+        Ok(Outer {
+            inner_at: 54,
+            ..want
+        })
+    );
+}
