@@ -578,15 +578,7 @@ impl MacTable {
 /// Entries in each half of a [`Memo`].
 pub const MEMO_WAYS: usize = 16;
 
-#[derive(Clone, Copy, Debug, Default)]
-struct MemoEntry {
-    key: u64,
-    /// Destination bits ([`MEMO_MISS`] for a lookup that found nothing).
-    bits: u64,
-    /// The [`Memo`] epoch it was written in; valid while that is current.
-    stamp: u64,
-}
-
+/// A memo entry's destination bits for a lookup that found nothing.
 const MEMO_MISS: u64 = u64::MAX;
 
 /// One worker's memo of its recent destination lookups and source learns,
@@ -607,12 +599,12 @@ const MEMO_MISS: u64 = u64::MAX;
 ///   earlier, which the queues never promise anyway.
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
-    src: [MemoEntry; MEMO_WAYS],
-    dst: [MemoEntry; MEMO_WAYS],
-    /// Bumped for every burst and every invalidation; never wraps.
-    epoch: u64,
-    src_epoch: u64,
-    dst_epoch: u64,
+    /// Keys (0: empty, which no key is) and destination bits, way by way;
+    /// the keys side by side so that forgetting them is a few stores.
+    src_key: [u64; MEMO_WAYS],
+    dst_key: [u64; MEMO_WAYS],
+    src_bits: [u64; MEMO_WAYS],
+    dst_bits: [u64; MEMO_WAYS],
 }
 
 #[inline(always)]
@@ -624,53 +616,42 @@ impl Memo {
     /// Forget everything: call before each burst.
     #[inline(always)]
     pub fn next_burst(&mut self) {
-        self.epoch += 1;
-        self.src_epoch = self.epoch;
-        self.dst_epoch = self.epoch;
+        self.src_key = [0; MEMO_WAYS];
+        self.dst_key = [0; MEMO_WAYS];
     }
 
     /// [`MacTable::lookup48`]'s destination, from the memo when this burst
     /// already looked the key up.
     #[inline(always)]
     pub fn lookup(&mut self, t: &MacTable, vlan: u16, mac: Mac48) -> Option<Dest> {
-        let key = key48(vlan, mac);
-        let e = &mut self.dst[way(mac)];
-        if e.key != key || e.stamp != self.dst_epoch {
-            *e = MemoEntry {
-                key,
-                bits: t
-                    .lookup48(vlan, mac)
-                    .map_or(MEMO_MISS, |x| dest_bits(x.dest)),
-                stamp: self.dst_epoch,
-            };
+        let (key, w) = (key48(vlan, mac), way(mac));
+        if self.dst_key[w] != key {
+            self.dst_key[w] = key;
+            self.dst_bits[w] = t
+                .lookup48(vlan, mac)
+                .map_or(MEMO_MISS, |x| dest_bits(x.dest));
         }
-        (e.bits != MEMO_MISS).then(|| val_dest(e.bits))
+        let bits = self.dst_bits[w];
+        (bits != MEMO_MISS).then(|| val_dest(bits))
     }
 
     /// [`MacTable::learn48`], skipped (`Unchanged`) when this burst already
     /// learned the same key at the same destination.
     #[inline(always)]
     pub fn learn(&mut self, t: &MacTable, vlan: u16, mac: Mac48, dest: Dest, now: u32) -> Learn {
-        let key = key48(vlan, mac);
+        let (key, w) = (key48(vlan, mac), way(mac));
         let bits = dest_bits(dest);
-        let e = &self.src[way(mac)];
-        if e.key == key && e.bits == bits && e.stamp == self.src_epoch {
+        if self.src_key[w] == key && self.src_bits[w] == bits {
             return Learn::Unchanged;
         }
         let r = t.learn48(vlan, mac, dest, now);
         match r {
             Learn::Unchanged | Learn::Refreshed => {}
-            Learn::New | Learn::Moved { .. } => {
-                self.epoch += 1;
-                self.dst_epoch = self.epoch;
-            }
+            Learn::New | Learn::Moved { .. } => self.dst_key = [0; MEMO_WAYS],
             Learn::Full | Learn::Static => return r,
         }
-        self.src[way(mac)] = MemoEntry {
-            key,
-            bits,
-            stamp: self.src_epoch,
-        };
+        self.src_key[w] = key;
+        self.src_bits[w] = bits;
         r
     }
 }
