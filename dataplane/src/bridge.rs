@@ -860,9 +860,11 @@ pub struct Fdb<'a> {
     /// 32 | ip`, 0 for none.
     tun_key: u64,
     tun: Option<Template>,
-    /// The last VNI mapped to a VLAN in this burst, as `1 << 32 | vni`.
-    vni_key: u64,
-    vni_vlan: Option<u16>,
+    /// The bridge domain of the last VNI (key `1 << 32 | vni`) or 802.1Q
+    /// tag (`2 << 32 | vid`) this burst received, `None` when there is
+    /// none (or the RX port is not a member); 0 for none yet.
+    vlan_key: u64,
+    vlan: Option<&'a VlanView>,
 }
 
 impl<'a> Fdb<'a> {
@@ -877,18 +879,31 @@ impl<'a> Fdb<'a> {
             memo,
             tun_key: 0,
             tun: None,
-            vni_key: 0,
-            vni_vlan: None,
+            vlan_key: 0,
+            vlan: None,
         }
     }
     #[inline(always)]
-    fn vlan_for_vni(&mut self, view: &View, vni: u32) -> Option<u16> {
+    fn vlan_for_vni(&mut self, view: &'a View, vni: u32) -> Option<&'a VlanView> {
         let key = 1 << 32 | u64::from(vni);
-        if key != self.vni_key {
-            self.vni_vlan = view.vlan_for_vni(vni);
-            self.vni_key = key;
+        if key != self.vlan_key {
+            self.vlan = view.vlan_for_vni(vni).and_then(|vl| view.vlan(vl));
+            self.vlan_key = key;
         }
-        self.vni_vlan
+        self.vlan
+    }
+    /// The bridge domain of a tagged frame from `port`, the burst's RX
+    /// port; `None` when `port` is not a member.
+    #[inline(always)]
+    fn vlan_for_tag(&mut self, view: &'a View, port: &PortView, vid: u16) -> Option<&'a VlanView> {
+        let key = 2 << 32 | u64::from(vid);
+        if key != self.vlan_key {
+            self.vlan = (port.egress(vid) != Egress::NotMember)
+                .then(|| view.vlan(vid))
+                .flatten();
+            self.vlan_key = key;
+        }
+        self.vlan
     }
     #[inline(always)]
     fn tunnel(&mut self, view: &View, v: &VlanView, t: &Template, vtep: u32) -> Option<&Template> {
@@ -938,9 +953,9 @@ impl View {
 /// memo). Out of line, one copy per input kind: the per-frame loop of a
 /// port burst never carries the underlay's code (and registers), nor the
 /// other way round.
-pub fn process_burst<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+pub fn process_burst<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     input: Input<'_>,
     pkts: impl Iterator<Item = P>,
     sink: &mut S,
@@ -954,9 +969,9 @@ pub fn process_burst<P: Packet, S: Sink<P>>(
 }
 
 #[inline(never)]
-fn underlay_burst<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+fn underlay_burst<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     pkts: impl Iterator<Item = P>,
     sink: &mut S,
     ctr: &Counters,
@@ -965,21 +980,27 @@ fn underlay_burst<P: Packet, S: Sink<P>>(
 }
 
 #[inline(never)]
-fn port_burst<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+fn port_burst<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     port: &PortView,
     pkts: impl Iterator<Item = P>,
     sink: &mut S,
     ctr: &Counters,
 ) {
-    pkts.for_each(|p| port_input(view, fdb, port, p, sink, ctr))
+    // The bridge domain of untagged frames, once a burst.
+    let untagged = match port.pvid {
+        0 => Err(Drop::NoVlan),
+        pvid => view.vlan(pvid).ok_or(Drop::VlanNotMember),
+    };
+    pkts.for_each(|p| port_input(view, fdb, port, untagged, p, sink, ctr))
 }
 
-fn port_input<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+fn port_input<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     port: &PortView,
+    untagged: Result<&'a VlanView, Drop>,
     pkt: P,
     sink: &mut S,
     ctr: &Counters,
@@ -1007,19 +1028,16 @@ fn port_input<P: Packet, S: Sink<P>>(
     } else {
         (0, 0, 0)
     };
-    let vlan = if vid != 0 {
-        if port.egress(vid) == Egress::NotMember {
-            return drop_pkt(sink, ctr, pkt, Drop::VlanNotMember);
-        }
-        vid
-    } else if port.pvid != 0 {
-        port.pvid
+    let v = if vid != 0 {
+        fdb.vlan_for_tag(view, port, vid).ok_or(Drop::VlanNotMember)
     } else {
-        return drop_pkt(sink, ctr, pkt, Drop::NoVlan);
+        untagged
     };
-    let Some(v) = view.vlan(vlan) else {
-        return drop_pkt(sink, ctr, pkt, Drop::VlanNotMember);
+    let v = match v {
+        Ok(v) => v,
+        Err(why) => return drop_pkt(sink, ctr, pkt, why),
     };
+    let vlan = v.vlan_id;
     ctr.vlan(vlan).rx.inc();
     if !src.is_valid_source() {
         return drop_pkt(sink, ctr, pkt, Drop::SrcMacInvalid);
@@ -1037,9 +1055,9 @@ fn port_input<P: Packet, S: Sink<P>>(
 /// Bridging proper: punts, then unicast / encap / flood.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn forward<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+fn forward<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     v: &VlanView,
     ing: Ingress,
     dst: Mac48,
@@ -1154,8 +1172,9 @@ fn to_port<P: Packet, S: Sink<P>>(
     ctr: &Counters,
 ) {
     let tagged = out.egress(ing.vlan) == Egress::Tagged;
-    let len = pkt.pkt_len() - ing.tag_len + if tagged { VLAN_TAG_LEN } else { 0 };
-    if len > out.max_frame(tagged) {
+    // The tag, if any, adds as much to the frame as to its limit.
+    if pkt.pkt_len() - ing.tag_len > out.max_frame(false) {
+        let len = pkt.pkt_len() - ing.tag_len + if tagged { VLAN_TAG_LEN } else { 0 };
         ctr.too_big(ing.vlan, len, false);
         return drop_pkt(sink, ctr, pkt, Drop::TooBig);
     }
@@ -1592,9 +1611,9 @@ fn underlay_checks(
     })
 }
 
-fn underlay_input<P: Packet, S: Sink<P>>(
-    view: &View,
-    fdb: &mut Fdb<'_>,
+fn underlay_input<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
     mut pkt: P,
     sink: &mut S,
     ctr: &Counters,
@@ -1615,12 +1634,10 @@ fn underlay_input<P: Packet, S: Sink<P>>(
             return sink.punt(pkt);
         }
     };
-    let Some(vlan) = fdb.vlan_for_vni(view, o.vni) else {
+    let Some(v) = fdb.vlan_for_vni(view, o.vni) else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
     };
-    let Some(v) = view.vlan(vlan) else {
-        return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
-    };
+    let vlan = v.vlan_id;
     let src_ip = o.src_ip;
     if src_ip == u.ip {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanOwnSource);
