@@ -869,10 +869,10 @@ pub struct Fdb<'a> {
 
 impl<'a> Fdb<'a> {
     /// For one burst received at `now` (seconds), with the worker's memo
-    /// (emptied here).
+    /// (forgotten here if the table or the second moved on).
     #[inline(always)]
     pub fn new(table: &'a MacTable, memo: &'a mut Memo, now: u32) -> Self {
-        memo.next_burst();
+        memo.next_burst(table.generation(), now);
         Fdb {
             table,
             now,

@@ -210,7 +210,16 @@ pub struct MacTable {
     shift: u32,
     seed: u64,
     capacity: usize,
-    len: CachePadded<AtomicUsize>,
+    shared: CachePadded<Shared>,
+}
+
+/// The table's counters, on a line of their own.
+#[derive(Default)]
+struct Shared {
+    len: AtomicUsize,
+    /// Bumped after every change but a refresh: a [`Memo`] filled at one
+    /// generation is still the table's answer while it stays.
+    gen: AtomicU64,
 }
 
 impl fmt::Debug for MacTable {
@@ -256,7 +265,7 @@ impl MacTable {
             shift: 64 - nbuckets.trailing_zeros(),
             seed,
             capacity,
-            len: CachePadded::new(AtomicUsize::new(0)),
+            shared: CachePadded::new(Shared::default()),
         }
     }
 
@@ -267,7 +276,7 @@ impl MacTable {
 
     /// Entries now in the table.
     pub fn len(&self) -> usize {
-        self.len.load(Relaxed)
+        self.shared.len.load(Relaxed)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -391,6 +400,7 @@ impl MacTable {
                     if bk.seen[s].load(Relaxed) != now {
                         bk.seen[s].store(now, Relaxed);
                     }
+                    self.changed();
                     return Learn::Moved { from: val_dest(v) };
                 }
                 // Moved or deleted meanwhile: look again.
@@ -412,6 +422,7 @@ impl MacTable {
                 let nv = (v & EPOCH_MASK) | want;
                 if v == nv || bk.vals[s].compare_exchange(v, nv, AcqRel, Relaxed).is_ok() {
                     bk.seen[s].store(0, Relaxed);
+                    self.changed();
                     return Ok(());
                 }
                 continue;
@@ -422,6 +433,20 @@ impl MacTable {
                 None => {}
             }
         }
+    }
+
+    /// See [`Shared::gen`]. Release: whoever reads the new generation
+    /// (Acquire) sees the change.
+    fn changed(&self) {
+        self.shared.gen.fetch_add(1, Release);
+    }
+
+    /// The generation: it changes after every change to the table but a
+    /// refresh of a last-seen time, so answers read after reading one
+    /// generation hold while a later read gives the same.
+    #[inline(always)]
+    pub fn generation(&self) -> u64 {
+        self.shared.gen.load(Acquire)
     }
 
     /// Insert `key` (absent when the caller looked) with value bits `bits`.
@@ -444,7 +469,7 @@ impl MacTable {
         if self.find(key).is_some() {
             return None;
         }
-        if self.len.load(Relaxed) >= self.capacity {
+        if self.shared.len.load(Relaxed) >= self.capacity {
             return Some(Learn::Full);
         }
         let mut b = home;
@@ -465,7 +490,8 @@ impl MacTable {
                     // The claim's Acquire saw the deleter's dead word.
                     let ver = bk.vals[s].load(Relaxed) & VER_MASK;
                     bk.vals[s].store(LIVE | ver | bits, Release);
-                    self.len.fetch_add(1, Relaxed);
+                    self.shared.len.fetch_add(1, Relaxed);
+                    self.changed();
                     return Some(Learn::New);
                 }
             }
@@ -490,7 +516,8 @@ impl MacTable {
             c = self.next(c);
         }
         bk.keys[s].store(0, Release);
-        self.len.fetch_sub(1, Relaxed);
+        self.shared.len.fetch_sub(1, Relaxed);
+        self.changed();
         true
     }
 
@@ -581,22 +608,27 @@ pub const MEMO_WAYS: usize = 16;
 /// A memo entry's destination bits for a lookup that found nothing.
 const MEMO_MISS: u64 = u64::MAX;
 
-/// One worker's memo of its recent destination lookups and source learns,
-/// valid for one RX burst ([`Memo::next_burst`], which `bridge::Fdb::new`
-/// calls for each): a direct-mapped array indexed by the MAC's low bits,
-/// so traffic among a few hosts costs one compare per address instead of a
-/// table probe. OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2
-/// key cache do the same in front of their shared tables. Why it is exact:
+/// One worker's memo of its recent destination lookups and source learns:
+/// a direct-mapped array indexed by the MAC's low bits, so traffic among a
+/// few hosts costs one compare per address instead of a table probe.
+/// OVS-DPDK's per-thread exact-match cache and VPP's per-frame L2 key cache
+/// do the same in front of their shared tables. It holds while the table's
+/// [`MacTable::generation`] and the second stay as they were
+/// ([`Memo::next_burst`], which `bridge::Fdb::new` calls for each burst).
+/// Why it is exact:
 /// * a learn through the memo that adds or moves an entry forgets every
 ///   memoised lookup, so a move still takes effect on the first frame from
 ///   the new place, also for the next frame of the same burst;
 /// * a memoised learn is one that found the entry with the same
-///   destination in this burst, hence in this second: the table would
-///   have answered `Unchanged` and written nothing;
+///   destination in this second, and nothing but refreshes happened to the
+///   table since: it would have answered `Unchanged` and written nothing;
+/// * a memoised lookup is the table's answer while nothing but refreshes
+///   happened to it;
 /// * what other threads change (a move seen by another worker, aging, a
-///   static entry) is seen from this worker's next burst, about a
-///   microsecond later: the same as if this burst had arrived that much
-///   earlier, which the queues never promise anyway.
+///   static entry) changes the generation, and so is seen from this
+///   worker's next burst, about a microsecond later: the same as if this
+///   burst had arrived that much earlier, which the queues never promise
+///   anyway.
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
     /// Keys (0: empty, which no key is) and destination bits, way by way;
@@ -605,6 +637,9 @@ pub struct Memo {
     dst_key: [u64; MEMO_WAYS],
     src_bits: [u64; MEMO_WAYS],
     dst_bits: [u64; MEMO_WAYS],
+    /// The table generation and the second it was filled in.
+    gen: u64,
+    now: u32,
 }
 
 #[inline(always)]
@@ -613,11 +648,16 @@ fn way(mac: Mac48) -> usize {
 }
 
 impl Memo {
-    /// Forget everything: call before each burst.
+    /// Call before each burst, with the table's [`MacTable::generation`]
+    /// and the time: forgets everything when either moved on.
     #[inline(always)]
-    pub fn next_burst(&mut self) {
-        self.src_key = [0; MEMO_WAYS];
-        self.dst_key = [0; MEMO_WAYS];
+    pub fn next_burst(&mut self, gen: u64, now: u32) {
+        if gen != self.gen || now != self.now {
+            self.src_key = [0; MEMO_WAYS];
+            self.dst_key = [0; MEMO_WAYS];
+            self.gen = gen;
+            self.now = now;
+        }
     }
 
     /// [`MacTable::lookup48`]'s destination, from the memo when this burst
@@ -775,10 +815,48 @@ mod tests {
     }
 
     #[test]
+    fn the_generation_moves_on_every_change_but_a_refresh() {
+        let t = MacTable::new(64);
+        let g = |t: &MacTable| t.generation();
+        let mut last = g(&t);
+        let mut step = |t: &MacTable, changes: bool, what: &str| {
+            let now = g(t);
+            assert_eq!(now != last, changes, "{what}");
+            last = now;
+        };
+        assert_eq!(t.learn(5, &mac(1), Dest::Port(1), 1), Learn::New);
+        step(&t, true, "new");
+        assert_eq!(t.learn(5, &mac(1), Dest::Port(1), 1), Learn::Unchanged);
+        step(&t, false, "unchanged");
+        assert_eq!(t.learn(5, &mac(1), Dest::Port(1), 2), Learn::Refreshed);
+        step(&t, false, "refreshed");
+        t.learn(5, &mac(1), Dest::Port(2), 2);
+        step(&t, true, "moved");
+        t.insert_static(5, &mac(2), Dest::Port(2)).unwrap();
+        step(&t, true, "static added");
+        t.insert_static(5, &mac(1), Dest::Port(3)).unwrap();
+        step(&t, true, "dynamic made static");
+        assert_eq!(t.learn(5, &mac(2), Dest::Port(1), 2), Learn::Static);
+        step(&t, false, "static left alone");
+        assert!(t.remove(5, &mac(2)));
+        step(&t, true, "removed");
+        t.learn(5, &mac(4), Dest::Port(1), 2);
+        step(&t, true, "new");
+        assert_eq!(t.age(400, 300, |_, _, _| {}), 1);
+        step(&t, true, "aged");
+        t.learn(5, &mac(4), Dest::Port(1), 2);
+        step(&t, true, "new");
+        assert_eq!(t.clear(None), 1);
+        step(&t, true, "cleared");
+        assert_eq!(t.clear(None), 0);
+        step(&t, false, "nothing to clear");
+    }
+
+    #[test]
     fn memo_moves_take_effect_on_the_next_frame_of_the_burst() {
         let t = MacTable::new(64);
         let mut memo = Memo::default();
-        memo.next_burst();
+        memo.next_burst(t.generation(), 9);
         let (a, b) = (Mac48::from_bytes(&mac(1)), Mac48::from_bytes(&mac(2)));
         // A miss is memoised, and forgotten when the burst learns the MAC.
         assert_eq!(memo.lookup(&t, 5, a), None);
@@ -821,7 +899,7 @@ mod tests {
         let t = MacTable::new(64);
         let mut memo = Memo::default();
         let a = Mac48::from_bytes(&mac(1));
-        memo.next_burst();
+        memo.next_burst(t.generation(), 9);
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::New);
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
         // Another worker moves it: this burst still answers from the memo
@@ -830,7 +908,7 @@ mod tests {
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 9), Learn::Unchanged);
         assert_eq!(t.lookup48(5, a).unwrap().dest, Dest::Port(2));
-        memo.next_burst();
+        memo.next_burst(t.generation(), 9);
         assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(2)));
         // Back from port 1: the table moves it again (not a memoised no-op).
         assert_eq!(
@@ -841,13 +919,31 @@ mod tests {
         );
         // Aged out elsewhere: the next burst misses and relearns.
         assert!(t.remove(5, &mac(1)));
-        memo.next_burst();
+        memo.next_burst(t.generation(), 10);
         assert_eq!(memo.lookup(&t, 5, a), None);
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 10), Learn::New);
-        // A new second refreshes through the table.
-        memo.next_burst();
+        // Later bursts of the same second, the table unchanged: still
+        // memoised (the table too would say Unchanged).
+        memo.next_burst(t.generation(), 10);
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 10), Learn::Unchanged);
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(1)));
+        // A new second refreshes through the table, though nothing changed.
+        memo.next_burst(t.generation(), 11);
         assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 11), Learn::Refreshed);
         assert_eq!(t.lookup48(5, a).unwrap().last_seen, 11);
+        // A static entry installed, then the dynamic ones cleared: each is
+        // seen from the next burst, in the same second.
+        t.insert_static(5, &mac(1), Dest::Port(3)).unwrap();
+        memo.next_burst(t.generation(), 11);
+        assert_eq!(memo.lookup(&t, 5, a), Some(Dest::Port(3)));
+        assert_eq!(memo.learn(&t, 5, a, Dest::Port(1), 11), Learn::Static);
+        let b = Mac48::from_bytes(&mac(2));
+        assert_eq!(memo.learn(&t, 5, b, Dest::Port(1), 11), Learn::New);
+        memo.next_burst(t.generation(), 11);
+        assert_eq!(t.clear(Some(5)), 1);
+        memo.next_burst(t.generation(), 11);
+        assert_eq!(memo.lookup(&t, 5, b), None);
+        assert_eq!(memo.learn(&t, 5, b, Dest::Port(1), 11), Learn::New);
     }
 
     #[test]
