@@ -1614,26 +1614,54 @@ fn underlay_checks(
 fn underlay_input<'a, P: Packet, S: Sink<P>>(
     view: &'a View,
     fdb: &mut Fdb<'a>,
-    mut pkt: P,
+    pkt: P,
     sink: &mut S,
     ctr: &Counters,
 ) {
     let Some(u) = view.underlay.as_ref() else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanNotForUs);
     };
-    let (d, pkt_len) = (pkt.data(), pkt.pkt_len());
-    let checked = match vxlan_fast(d, pkt_len, u) {
-        Some(o) => Ok(o),
-        None => underlay_checks(view, u, d, pkt_len),
-    };
-    let o = match checked {
-        Ok(o) => o,
-        Err(NotVxlan::Drop(why)) => return drop_pkt(sink, ctr, pkt, why),
+    // The common frame's decap is its own inlined copy, the outer header's
+    // length a constant there.
+    match vxlan_fast(pkt.data(), pkt.pkt_len(), u) {
+        Some(o) => decap(view, fdb, u, o, pkt, sink, ctr),
+        None => underlay_slow(view, fdb, u, pkt, sink, ctr),
+    }
+}
+
+#[inline(never)]
+fn underlay_slow<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    u: &UnderlayView,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    match underlay_checks(view, u, pkt.data(), pkt.pkt_len()) {
+        Ok(o) => decap(view, fdb, u, o, pkt, sink, ctr),
+        Err(NotVxlan::Drop(why)) => drop_pkt(sink, ctr, pkt, why),
         Err(NotVxlan::Punt) => {
             ctr.punts.inc();
-            return sink.punt(pkt);
+            sink.punt(pkt)
         }
-    };
+    }
+}
+
+/// Decapsulates a frame whose outer headers passed, and bridges the
+/// inner one.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn decap<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    u: &UnderlayView,
+    o: Outer,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let d = pkt.data();
     let Some(v) = fdb.vlan_for_vni(view, o.vni) else {
         return drop_pkt(sink, ctr, pkt, Drop::VxlanUnknownVni);
     };
@@ -1646,9 +1674,13 @@ fn underlay_input<'a, P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::IpBadHeader);
     }
     let inner_at = o.inner_at;
-    let inner = EthernetFrame::new_unchecked(&d[inner_at..]);
-    let (idst, isrc) = (Mac48::dst_of(&d[inner_at..]), Mac48::src_of(&d[inner_at..]));
-    let (tag_len, pcp) = if inner.ethertype() == ethertype::VLAN {
+    // Both checks put the inner Ethernet header in the first segment.
+    let Some(ih) = d[inner_at..].first_chunk::<ETHERNET_HEADER_LEN>() else {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    };
+    let (idst, isrc) = (Mac48::dst_of(ih), Mac48::src_of(ih));
+    let et = u16::from_be_bytes([ih[12], ih[13]]);
+    let (tag_len, pcp) = if et == ethertype::VLAN {
         if !v.decap_accept_inner_vlan {
             return drop_pkt(sink, ctr, pkt, Drop::VxlanInnerVlan);
         }

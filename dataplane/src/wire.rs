@@ -364,23 +364,24 @@ pub mod checksum {
         acc as u32
     }
 
-    /// [`sum`] of an option-less IPv4 header, folded: five words, no loop.
+    /// The five native-endian 32-bit words of an option-less IPv4 header,
+    /// added: no loop, and no byte swaps (the one's complement sum of
+    /// byte-swapped words is the byte-swapped sum, RFC 1071).
     #[inline(always)]
-    pub fn sum20(h: &[u8; 20]) -> u16 {
-        // Native-endian words: the one's complement sum of byte-swapped
-        // words is the byte-swapped sum (RFC 1071), so one swap at the end
-        // replaces five.
+    fn acc20(h: &[u8; 20]) -> u64 {
         let w = |i: usize| u64::from(u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]));
-        let acc = w(0) + w(4) + w(8) + w(12) + w(16);
-        // Below 5 * 2^32: two folds take it to 32 bits.
-        let acc = (acc & 0xffff_ffff) + (acc >> 32);
-        u16::from_be(fold(((acc & 0xffff_ffff) + (acc >> 32)) as u32))
+        w(0) + w(4) + w(8) + w(12) + w(16)
     }
 
-    /// Whether an option-less IPv4 header's checksum is right.
+    /// Whether an option-less IPv4 header's checksum is right: its folded
+    /// sum is 0xffff. Folding keeps the value mod 0xffff (2^16 = 1), and
+    /// only all-zero data folds to 0, so that is the sum being a nonzero
+    /// multiple of 0xffff: one multiply instead of the folds, in either
+    /// byte order.
     #[inline(always)]
     pub fn verify20(h: &[u8; 20]) -> bool {
-        sum20(h) == 0xffff
+        let acc = acc20(h);
+        acc.is_multiple_of(0xffff) && acc != 0
     }
 
     /// Folds a 32-bit accumulation to 16 bits with end-around carry.
@@ -1098,7 +1099,7 @@ mod tests {
         let mut x: u32 = 0x1234_5678;
         for len in 0..80 {
             for _ in 0..8 {
-                let d: Vec<u8> = (0..len)
+                let mut d: Vec<u8> = (0..len)
                     .map(|_| {
                         x ^= x << 13;
                         x ^= x >> 17;
@@ -1107,13 +1108,23 @@ mod tests {
                     })
                     .collect();
                 assert_eq!(checksum::checksum(&d), reference(&d), "{d:02x?}");
-                if let Ok(h) = <&[u8; 20]>::try_from(&d[..]) {
-                    assert_eq!(!checksum::sum20(h), reference(&d));
+                if let Ok(h) = <&mut [u8; 20]>::try_from(&mut d[..]) {
+                    assert_eq!(checksum::verify20(h), reference(h) == 0, "{h:02x?}");
+                    // With its checksum filled in; then any one bit off.
+                    h[10..12].fill(0);
+                    let c = reference(h);
+                    h[10..12].copy_from_slice(&c.to_be_bytes());
+                    assert!(checksum::verify20(h), "{h:02x?}");
+                    let bit = x as usize % 160;
+                    h[bit / 8] ^= 1 << (bit % 8);
+                    assert!(!checksum::verify20(h), "{h:02x?} bit {bit}");
                 }
             }
         }
         assert_eq!(checksum::checksum(&[0xff; 20]), reference(&[0xff; 20]));
-        assert_eq!(!checksum::sum20(&[0xff; 20]), reference(&[0xff; 20]));
+        // All ones sums to 0xffff: right; all zeros to 0: wrong.
+        assert!(checksum::verify20(&[0xff; 20]));
+        assert!(!checksum::verify20(&[0; 20]));
     }
 
     #[test]
