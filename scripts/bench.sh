@@ -18,9 +18,10 @@
 #   --sizes "A B"     frame sizes INCLUDING the 4-byte FCS
 #                     (default "64 128 256 512 1024 1518 4096 9018")
 #   --nb-cores LIST   worker counts, comma list (default "1,2")
-#   --scenarios LIST  comma list of testpmd,io,encap,decap,bum,learn,learnio,drop
-#                     (default all; learnio = testpmd io replaying the learning
-#                     churn's pcaps, that scenario's own I/O ceiling)
+#   --scenarios LIST  comma list of testpmd,io,encap,decapio,decap,bum,learn,
+#                     learnio,drop (default all; decapio and learnio = testpmd io
+#                     replaying decap's and the learning churn's own pcaps: the
+#                     I/O ceiling of those frames)
 #   --learn-macs N    distinct source MACs for the learning churn (default 1048576)
 #   --learn-sizes "A" frame sizes for the learning churn (default "64")
 #   --soak S          soak seconds (default 600; quick 30; 0 = no soak)
@@ -51,7 +52,7 @@ OUTDIR=${OUT:-$REPO/out}
 
 DURATION=5 WARMUP=2 RUNS=3 SOAK=600 CRITERION=1 PLOT=1 BASELINE=0 QUICK=0
 SIZES="64 128 256 512 1024 1518 4096 9018" NB_CORES="1,2"
-SCENARIOS="testpmd,io,encap,decap,bum,learn,learnio,drop"
+SCENARIOS="testpmd,io,encap,decapio,decap,bum,learn,learnio,drop"
 LEARN_MACS=1048576 LEARN_SIZES="64" VTEP_BIN=${VTEP_BIN:-} PORTABLE_DIR=""
 INTERLEAVE=0
 SET_DURATION="" SET_WARMUP="" SET_RUNS="" SET_SIZES="" SET_SOAK="" SET_CORES=""
@@ -201,14 +202,14 @@ else
     cargo build -q --release --bin vtep || die "cargo build of vtep failed"
     VTEP_BIN=$REPO/target/release/vtep
   fi
-  if { has testpmd || has learnio; } && [[ ! -x $TESTPMD ]] && (( BASELINE )); then
+  if { has testpmd || has decapio || has learnio; } && [[ ! -x $TESTPMD ]] && (( BASELINE )); then
     "$REPO/scripts/build-testpmd.sh" || die "build-testpmd.sh failed"
   fi
 fi
 [[ -x $VTEP_BIN ]] || die "vtep binary $VTEP_BIN is not executable"
-if { has testpmd || has learnio; } && [[ ! -x $TESTPMD ]]; then
+if { has testpmd || has decapio || has learnio; } && [[ ! -x $TESTPMD ]]; then
   say "testpmd not built ($TESTPMD): no baseline, no ratios (pass --baseline to build it, ~20 s)"
-  SCENARIOS=${SCENARIOS//testpmd/} SCENARIOS=${SCENARIOS//learnio/}
+  SCENARIOS=${SCENARIOS//testpmd/} SCENARIOS=${SCENARIOS//decapio/} SCENARIOS=${SCENARIOS//learnio/}
 fi
 
 detect_mem_mode
@@ -250,19 +251,20 @@ gen_scenario() {
   if (( size <= 1518 )); then MBUF=2176 MPL=1600 acc_mtu=1500 ul_mtu=1550
   else MBUF=10240 MPL=9216 acc_mtu=9000 ul_mtu=9100; fi
   case $scen in
-    decap|drop) STORED=$(( INNER + 50 )) ;;
+    decap|decapio|drop) STORED=$(( INNER + 50 )) ;;
     learn|learnio) [[ " $LEARN_SIZES " == *" $size "* ]] || { SKIP="learning churn runs at --learn-sizes ($LEARN_SIZES) only"; return 0; }
            MBUF=$(( size <= 192 ? 320 : MBUF )) ;;
   esac
   pcap=$TMP/$scen-$size.pcap
   [[ $scen == learnio ]] && pcap=$TMP/learn-$size.pcap  # the same frames as learn
+  [[ $scen == decapio ]] && pcap=$TMP/decap-$size.pcap  # the same frames as decap
   case $scen in
     testpmd|io) MPL=$(( size <= 1518 ? 1518 : 9216 ))
                 gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 ;;
     encap) gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 ;;
     bum)   gen "$pcap" --kind udp --size "$STORED" --count 1024 --flows 64 --macs 16 --dst-mac ff:ff:ff:ff:ff:ff ;;
     learn|learnio) gen "$pcap" --kind udp --size "$STORED" --count "$LEARN_MACS" --macs "$LEARN_MACS" --flows 64 ;;
-    decap) gen "$pcap" --kind vxlan --size "$STORED" --count 1024 --flows 64 --macs 16 --vni 100 ;;
+    decap|decapio) gen "$pcap" --kind vxlan --size "$STORED" --count 1024 --flows 64 --macs 16 --vni 100 ;;
     drop)  gen "$pcap" --kind mixed-bad --size "$STORED" --count 1000 --flows 64 --macs 16 --vni 100 ;;
   esac
   PCAPS=("$pcap")
@@ -281,7 +283,7 @@ gen_scenario() {
     np=$(( np + 1 )); p=$(( p + 1 )); NPCAP=$(( NPCAP + ${1:-1} ))
   }
   add_null() { VDEVS+=(--vdev "net_null$nn,no-rx=1"); DEV="net_null$nn"; nn=$(( nn + 1 )); p=$(( p + 1 )); }
-  [[ $scen == testpmd || $scen == io ]] && { for (( k = 0; k < n; k++ )); do add_pcap; add_null; done; return 0; }
+  [[ $scen == testpmd || $scen == io || $scen == decapio ]] && { for (( k = 0; k < n; k++ )); do add_pcap; add_null; done; return 0; }
   # The learning churn's ceiling: its two 1 M-frame pcaps per worker, each
   # forwarded by testpmd io to a sink. Replaying 2 M distinct stored frames
   # misses the caches in net_pcap itself, which the small io pcap never does.
@@ -382,7 +384,7 @@ run_one() {
   EAL=("${LCORES[@]}" "${EAL[@]}" "${VDEVS[@]}")
   log=$LOGS/$tag.log
   CTL_SOCK="" CTL_OUT=""
-  if [[ $scen == testpmd || $scen == learnio ]]; then
+  if [[ $scen == testpmd || $scen == decapio || $scen == learnio ]]; then
     run_fwd testpmd "$log" "$RXPORTS" "$TESTPMD" "${EAL[@]}" -- --forward-mode=io --nb-cores="$n" \
       --rxq=1 --txq=1 --auto-start --stats-period=1 --mbuf-size="$MBUF" \
       --max-pkt-len="$MPL" --total-num-mbufs="$mbufs" || return 1
@@ -405,7 +407,7 @@ say "scenarios: $SCENARIOS; sizes: $SIZES; workers: $NB_LIST"
 RES=()       # JSON objects
 declare -A MPPS CORES_DESC
 FAILED=0
-ORDER=(testpmd io encap decap bum learnio learn drop)
+ORDER=(testpmd io encap decapio decap bum learnio learn drop)
 declare -A RUNVAL RXBPS CTRS SKIPPED
 # run_cell SCEN N SIZE R: one run, its figure kept for the summary below
 run_cell() {
@@ -477,9 +479,22 @@ for n in $NB_LIST; do
       done
       read -r paired _ _ <<<"$(stats "$pv")"
     fi
-    # The learning churn also against its own pcaps' ceiling (learnio).
-    t=${MPPS[learnio,$n,$size]:-}
-    ratio_own=null; [[ $scen == learn && -n $t ]] && ratio_own=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+    # Decap and the learning churn also against their own pcaps' ceiling
+    # (decapio, learnio): their frames are not the io pcap's.
+    own=""; case $scen in decap) own=decapio ;; learn) own=learnio ;; esac
+    t=""; [[ -n $own ]] && t=${MPPS[$own,$n,$size]:-}
+    ratio_own=null paired_own=null
+    if [[ -n $t ]]; then
+      ratio_own=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+      if (( INTERLEAVE )); then
+        pv=""
+        for (( r = 1; r <= RUNS; r++ )); do
+          a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[$own,$n,$size,$r]:-}
+          [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
+        done
+        read -r paired_own _ _ <<<"$(stats "$pv")"
+      fi
+    fi
     cj=null
     if [[ -n $ctr ]]; then
       read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"
@@ -491,9 +506,11 @@ for n in $NB_LIST; do
       esac
       (( ok )) || { say "WARNING: $scen ${n}w ${size}B: counters $cj do not show the expected path"; FAILED=1; }
     fi
-    RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_testpmd_io_paired": %s, "ratio_same_pcaps_testpmd_io": %s, "counters": %s}' \
-      "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$paired" "$ratio_own" "$cj")")
+    RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_testpmd_io_paired": %s, "ratio_same_pcaps_testpmd_io": %s, "ratio_same_pcaps_testpmd_io_paired": %s, "counters": %s}' \
+      "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$paired" "$ratio_own" "$paired_own" "$cj")")
     pnote=""; [[ $paired != null ]] && pnote=", paired ratio $paired"
+    [[ $ratio_own != null ]] && pnote+=", ratio to $own $ratio_own"
+    [[ $paired_own != null ]] && pnote+=" (paired $paired_own)"
     say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio$pnote"
   done
 done
@@ -576,7 +593,7 @@ CPU=$(cpu_model)
   printf '  "lcores": {'; first=1
   for n in $NB_LIST; do printf '%s"%s": "%s"' "$( (( first )) || echo ', ')" "$n" "${CORES_DESC[$n]}"; first=0; done
   printf '},\n'
-  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers; ratio_testpmd_io_paired (--interleave) = median over rounds of run / testpmd run of the same round",\n'
+  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers; ratio_testpmd_io_paired (--interleave) = median over rounds of run / testpmd run of the same round; ratio_same_pcaps_testpmd_io[_paired] (decap, learn) = the same against testpmd io replaying the scenario'"'"'s own pcaps (decapio, learnio)",\n'
   printf '  "results": [\n'
   for i in "${!RES[@]}"; do printf '    %s%s\n' "${RES[$i]}" "$( (( i + 1 < ${#RES[@]} )) && echo , )"; done
   printf '  ],\n  "soak": %s,\n  "criterion": %s\n}\n' "$SOAK_JSON" "$CRIT_JSON"
@@ -592,17 +609,17 @@ CPU=$(cpu_model)
     printf '|---|'; for _ in $SIZES; do printf -- '---:|'; done; echo
     for scen in "${ORDER[@]}"; do
       has "$scen" || continue
-      case $scen in testpmd) label="testpmd io" ;; io) label="vtep io" ;; learnio) label="testpmd io, learn pcaps" ;; *) label=$scen ;; esac
+      case $scen in testpmd) label="testpmd io" ;; io) label="vtep io" ;; decapio) label="testpmd io, decap pcaps" ;; learnio) label="testpmd io, learn pcaps" ;; *) label=$scen ;; esac
       printf '| %s |' "$label"
       for s in $SIZES; do
         line=$(printf '%s\n' "${RES[@]}" | grep -F "\"scenario\": \"$scen\", \"workers\": $n, \"frame_size\": $s," | head -n1 || true)
         if [[ -z $line || $line == *'"skipped"'* ]]; then printf ' n/a |'; continue; fi
         printf ' %s |' "$(awk -v l="$line" 'BEGIN {
-          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]; f["ratio_testpmd_io_paired"]; f["ratio_same_pcaps_testpmd_io"]
+          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]; f["ratio_testpmd_io_paired"]; f["ratio_same_pcaps_testpmd_io"]; f["ratio_same_pcaps_testpmd_io_paired"]
           for (k in f) { if (match(l, "\"" k "\": [^,}]*")) { s = substr(l, RSTART, RLENGTH); sub(/.*: /, "", s); f[k] = s } }
           r = (f["ratio_testpmd_io"] == "null") ? "" : sprintf(", x%.2f", f["ratio_testpmd_io"])
           if (f["ratio_testpmd_io_paired"] != "null" && f["ratio_testpmd_io_paired"] != "") r = r sprintf(" (paired x%.2f)", f["ratio_testpmd_io_paired"])
-          if (f["ratio_same_pcaps_testpmd_io"] != "null" && f["ratio_same_pcaps_testpmd_io"] != "") r = r sprintf(" (x%.2f of testpmd io on its pcaps)", f["ratio_same_pcaps_testpmd_io"])
+          if (f["ratio_same_pcaps_testpmd_io"] != "null" && f["ratio_same_pcaps_testpmd_io"] != "") r = r sprintf(" (x%.2f of testpmd io on its pcaps%s)", f["ratio_same_pcaps_testpmd_io"], (f["ratio_same_pcaps_testpmd_io_paired"] != "null" && f["ratio_same_pcaps_testpmd_io_paired"] != "") ? sprintf(", paired x%.2f", f["ratio_same_pcaps_testpmd_io_paired"]) : "")
           printf "%.2f [%.2f-%.2f]<br>%.1f Gb/s, %.1f ns%s", f["mpps"], f["mpps_min"], f["mpps_max"], f["gbps"], f["ns_per_pkt"], r }')"
       done
       echo
