@@ -336,6 +336,7 @@ impl PortView {
 #[derive(Clone, Copy, Debug)]
 struct Template {
     hdr: [u8; VXLAN_OVERHEAD],
+    /// Folded to 16 bits: with the IP length added, one fold finishes it.
     ip_sum: u32,
 }
 
@@ -361,7 +362,7 @@ impl Template {
         ip.set_src_addr(u.ip);
         UdpPacket::new_unchecked(&mut hdr[OUTER_UDP..OUTER_VXLAN]).set_dst_port(u.udp_port);
         VxlanHeader::new_unchecked(&mut hdr[OUTER_VXLAN..]).emit(vni);
-        let ip_sum = checksum::sum(&hdr[OUTER_IP..OUTER_UDP]);
+        let ip_sum = checksum::fold(checksum::sum(&hdr[OUTER_IP..OUTER_UDP])).into();
         Template { hdr, ip_sum }
     }
 
@@ -369,7 +370,7 @@ impl Template {
     /// [`Template::write`] with no destination of its own.
     fn for_dest(&self, dst_mac: &MacAddr, dst_ip: u32) -> Template {
         let mut t = *self;
-        t.ip_sum += set_dest(&mut t.hdr, dst_mac, dst_ip);
+        t.ip_sum = checksum::fold(t.ip_sum + set_dest(&mut t.hdr, dst_mac, dst_ip)).into();
         t
     }
 
@@ -384,7 +385,14 @@ impl Template {
         let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
         let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
         ip.set_total_len(ip_len);
-        ip.set_checksum(checksum::finish(self.ip_sum + dst_sum + u32::from(ip_len)));
+        let sum = self.ip_sum + dst_sum + u32::from(ip_len);
+        let sum = if dst.is_some() {
+            checksum::fold(sum)
+        } else {
+            // Two 16-bit values: one end-around carry at most.
+            ((sum & 0xffff) + (sum >> 16)) as u16
+        };
+        ip.set_checksum(!sum);
         let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
         udp.set_src_port(sport);
         udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
