@@ -2,8 +2,9 @@
 //! decap to a local access port (64 and 9014-byte inner frames), and a
 //! flood with 3 copies (2 local ports + the group). The `*_burst32` cases
 //! run 32-frame bursts shaped like the line-rate pcaps (16 source MACs in
-//! turn, one destination) through one `Fdb`, as the worker does, so the
-//! per-burst memo counts; the others pay a fresh memo per frame.
+//! turn, one destination) through one `Fdb` each and one memo for all, as
+//! the worker does, so the memo counts; the others pay a fresh memo per
+//! frame.
 //!
 //! The packet buffer is recycled with `VecPacket::reset`; flood clones are
 //! `VecPacket` copies (heap) where the mbuf adapter chains zero-copy.

@@ -13,8 +13,18 @@ const ORDER: &[(&str, &str, RGBColor)] = &[
     ("testpmd", "testpmd io (ceiling)", RGBColor(0, 0, 0)),
     ("io", "vtep io", RGBColor(120, 120, 120)),
     ("encap", "encap", RGBColor(31, 119, 180)),
+    (
+        "decapio",
+        "testpmd io, decap pcaps",
+        RGBColor(200, 170, 120),
+    ),
     ("decap", "decap", RGBColor(255, 127, 14)),
     ("bum", "BUM flood (3 copies)", RGBColor(44, 160, 44)),
+    (
+        "learnio",
+        "testpmd io, learn pcaps",
+        RGBColor(230, 150, 150),
+    ),
     ("learn", "learning churn", RGBColor(214, 39, 40)),
     ("drop", "drop path", RGBColor(148, 103, 189)),
 ];
