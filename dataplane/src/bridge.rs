@@ -539,10 +539,11 @@ impl<K: Ord + Copy, V: Copy> FromIterator<(K, V)> for SortedMap<K, V> {
     }
 }
 
-/// A MAC's bit in [`View::local_filter`]: the top 6 bits of a multiply.
+/// A MAC's bit in [`View::local_filter`]: its low 6 bits, which vary
+/// most among hosts (the NIC-specific part of the address).
 #[inline(always)]
 fn local_bit(m: Mac48) -> u32 {
-    (m.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
+    (m.0 & 63) as u32
 }
 
 fn prefix_mask(prefix: u8) -> u32 {
