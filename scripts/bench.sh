@@ -423,6 +423,22 @@ run_cell() {
     FAILED=1
   fi
 }
+# against BASE: this figure ($scen, $n workers, $size, median $med) over
+# BASE's as RATIO, and with --interleave PAIRED, the median of the ratios
+# run by run (each against BASE's run of the same round); null without a
+# BASE figure.
+against() {
+  local t=${MPPS[$1,$n,$size]:-} pv="" r a b
+  RATIO=null PAIRED=null
+  [[ -n $t ]] || return 0
+  RATIO=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
+  (( INTERLEAVE )) || return 0
+  for (( r = 1; r <= RUNS; r++ )); do
+    a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[$1,$n,$size,$r]:-}
+    [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
+  done
+  read -r PAIRED _ _ <<<"$(stats "$pv")"
+}
 for n in $NB_LIST; do
   lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
   CELLS=()  # "scen size", in report order; a skipped learn size once
@@ -467,34 +483,12 @@ for n in $NB_LIST; do
     fi
     ns=$(awk -v m="$med" 'BEGIN { printf "%.2f", (m > 0) ? 1e3 / m : 0 }')
     nsc=$(awk -v m="$med" -v n="$n" 'BEGIN { printf "%.2f", (m > 0) ? n * 1e3 / m : 0 }')
-    t=${MPPS[testpmd,$n,$size]:-}
-    ratio=null; [[ -n $t ]] && ratio=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-    # Interleaved: each run against the testpmd run of the same round.
-    paired=null
-    if (( INTERLEAVE )) && [[ -n $t ]]; then
-      pv=""
-      for (( r = 1; r <= RUNS; r++ )); do
-        a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[testpmd,$n,$size,$r]:-}
-        [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
-      done
-      read -r paired _ _ <<<"$(stats "$pv")"
-    fi
+    against testpmd; ratio=$RATIO paired=$PAIRED
     # Decap and the learning churn also against their own pcaps' ceiling
     # (decapio, learnio): their frames are not the io pcap's.
     own=""; case $scen in decap) own=decapio ;; learn) own=learnio ;; esac
-    t=""; [[ -n $own ]] && t=${MPPS[$own,$n,$size]:-}
     ratio_own=null paired_own=null
-    if [[ -n $t ]]; then
-      ratio_own=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-      if (( INTERLEAVE )); then
-        pv=""
-        for (( r = 1; r <= RUNS; r++ )); do
-          a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[$own,$n,$size,$r]:-}
-          [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
-        done
-        read -r paired_own _ _ <<<"$(stats "$pv")"
-      fi
-    fi
+    [[ -n $own ]] && { against "$own"; ratio_own=$RATIO paired_own=$PAIRED; }
     cj=null
     if [[ -n $ctr ]]; then
       read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"

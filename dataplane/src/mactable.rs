@@ -660,8 +660,8 @@ impl Memo {
         }
     }
 
-    /// [`MacTable::lookup48`]'s destination, from the memo when this burst
-    /// already looked the key up.
+    /// [`MacTable::lookup48`]'s destination, from the memo when the key
+    /// was looked up since it last forgot.
     #[inline(always)]
     pub fn lookup(&mut self, t: &MacTable, vlan: u16, mac: Mac48) -> Option<Dest> {
         let (key, w) = (key48(vlan, mac), way(mac));
@@ -675,8 +675,8 @@ impl Memo {
         (bits != MEMO_MISS).then(|| val_dest(bits))
     }
 
-    /// [`MacTable::learn48`], skipped (`Unchanged`) when this burst already
-    /// learned the same key at the same destination.
+    /// [`MacTable::learn48`], skipped (`Unchanged`) when the same key was
+    /// learned at the same destination since the memo last forgot.
     #[inline(always)]
     pub fn learn(&mut self, t: &MacTable, vlan: u16, mac: Mac48, dest: Dest, now: u32) -> Learn {
         let (key, w) = (key48(vlan, mac), way(mac));

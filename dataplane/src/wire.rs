@@ -364,23 +364,16 @@ pub mod checksum {
         acc as u32
     }
 
-    /// The five native-endian 32-bit words of an option-less IPv4 header,
-    /// added: no loop, and no byte swaps (the one's complement sum of
-    /// byte-swapped words is the byte-swapped sum, RFC 1071).
-    #[inline(always)]
-    fn acc20(h: &[u8; 20]) -> u64 {
-        let w = |i: usize| u64::from(u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]));
-        w(0) + w(4) + w(8) + w(12) + w(16)
-    }
-
     /// Whether an option-less IPv4 header's checksum is right: its folded
     /// sum is 0xffff. Folding keeps the value mod 0xffff (2^16 = 1), and
     /// only all-zero data folds to 0, so that is the sum being a nonzero
-    /// multiple of 0xffff: one multiply instead of the folds, in either
-    /// byte order.
+    /// multiple of 0xffff: one multiply instead of the folds. Byte order
+    /// does not matter (a swapped 16-bit word is 256 times it, mod
+    /// 0xffff), so the five 32-bit words are loaded native-endian.
     #[inline(always)]
     pub fn verify20(h: &[u8; 20]) -> bool {
-        let acc = acc20(h);
+        let w = |i: usize| u64::from(u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]));
+        let acc = w(0) + w(4) + w(8) + w(12) + w(16);
         acc.is_multiple_of(0xffff) && acc != 0
     }
 

@@ -173,6 +173,16 @@ impl Env {
     }
 }
 
+/// A xorshift32 sequence from `seed`: each call, a number below `n`.
+fn xorshift(mut x: u32) -> impl FnMut(usize) -> usize {
+    move |n| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x as usize % n
+    }
+}
+
 /// An Ethernet frame of `len` bytes (untagged length; +4 when tagged) with
 /// an IPv4/UDP payload so the flow hash has something to chew on.
 fn frame(dst: MacAddr, src: MacAddr, tag: Option<(u8, u16)>, len: usize) -> Vec<u8> {
@@ -1057,13 +1067,7 @@ fn a_burst_forwards_exactly_as_frame_by_frame() {
     // elsewhere beforehand: one burst (memo shared) and the same frames one
     // by one (fresh memo each) give the same output, table and counters.
     let hosts = [H1, H2, NETAPP, BROADCAST_MAC, [0x02, 0, 0, 0, 0x10, 0x01]];
-    let mut x: u32 = 0x9e37_79b9;
-    let mut rnd = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        x as usize % n
-    };
+    let mut rnd = xorshift(0x9e37_79b9);
     for round in 0..40 {
         let port = [1u16, 4, 2, UL][round % 4];
         let frames: Vec<Vec<u8>> = (0..32)
@@ -1129,13 +1133,7 @@ fn the_vxlan_fast_path_agrees_with_the_full_checks() {
     assert_eq!(underlay_checks(&e.view, u, &good, good.len()), Ok(want));
     // A chain 64 KiB longer than the IP length says: not a 16-bit wrap.
     assert_eq!(vxlan_fast(&good, good.len() + 0x10000, u), None);
-    let mut x: u32 = 0x2545_f491;
-    let mut rnd = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        x as usize % n
-    };
+    let mut rnd = xorshift(0x2545_f491);
     let (mut fast, mut slow_only, mut rejected) = (0, 0, 0);
     for i in 0..20_000 {
         let mut f = good.clone();
