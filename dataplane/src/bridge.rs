@@ -1002,9 +1002,111 @@ fn port_burst<'a, P: Packet, S: Sink<P>>(
         0 => Err(Drop::NoVlan),
         pvid => view.vlan(pvid).ok_or(Drop::VlanNotMember),
     };
-    pkts.for_each(|p| port_input(view, fdb, port, untagged, p, sink, ctr))
+    match FastEncap::new(view, untagged) {
+        Some(f) => pkts.for_each(|p| {
+            if let Some(p) = encap_fast(view, fdb, port.port_id, f, p, sink, ctr) {
+                port_slow(view, fdb, port, untagged, p, sink, ctr)
+            }
+        }),
+        None => pkts.for_each(|p| port_input(view, fdb, port, untagged, p, sink, ctr)),
+    }
 }
 
+/// What the encap fast path needs of a port burst, resolved once: the
+/// untagged frames' bridge domain, its tunnel header, and the underlay.
+#[derive(Clone, Copy)]
+struct FastEncap<'a> {
+    v: &'a VlanView,
+    t: &'a Template,
+    port: u16,
+    mtu: usize,
+}
+
+impl<'a> FastEncap<'a> {
+    /// `None` when untagged frames cannot be encapsulated as they are
+    /// (no bridge domain, no VNI, or an inner tag to insert).
+    #[inline(always)]
+    fn new(view: &'a View, untagged: Result<&'a VlanView, Drop>) -> Option<Self> {
+        let v = untagged.ok().filter(|v| !v.encap_inner_vlan)?;
+        let u = view.underlay.as_ref()?;
+        Some(FastEncap {
+            v,
+            t: v.tmpl.as_ref()?,
+            port: u.port_id,
+            mtu: usize::from(u.mtu),
+        })
+    }
+}
+
+/// The common access-port frame, in one straight line: untagged, not for
+/// the control thread, known unicast to a remote VTEP with a resolved next
+/// hop, from a source the memo has at this port already, fitting the
+/// underlay. It sends only frames [`port_input`] would send the same way
+/// and counts what that would count; anything else comes back untouched
+/// (`Some`) for `port_input`, which sorts and names it.
+#[inline(always)]
+fn encap_fast<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    rx_port: u16,
+    f: FastEncap<'a>,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) -> Option<P> {
+    let Some(h) = pkt.data().first_chunk::<ETHERNET_HEADER_LEN>() else {
+        return Some(pkt);
+    };
+    let (dst, src) = (Mac48::dst_of(h), Mac48::src_of(h));
+    let et = u16::from_be_bytes([h[12], h[13]]);
+    let v = f.v;
+    // A multicast destination covers the link-local ones; a source the
+    // memo learned is a valid one.
+    if et == ethertype::VLAN
+        || et == ethertype::LLDP
+        || dst.is_multicast()
+        || (et == ethertype::ARP && v.irb_ip.is_some())
+        || view.is_local_mac(dst)
+        || !fdb.memo.learned(v.vlan_id, src, Dest::Port(rx_port))
+    {
+        return Some(pkt);
+    }
+    let Some(Dest::Vtep(ip)) = fdb.lookup(v.vlan_id, dst) else {
+        return Some(pkt);
+    };
+    let Some(t) = fdb.tunnel(view, v, f.t, ip) else {
+        return Some(pkt);
+    };
+    let inner = pkt.pkt_len();
+    if inner + VXLAN_IP_OVERHEAD > f.mtu {
+        return Some(pkt);
+    }
+    let sport = flow_sport(&pkt, 0);
+    let Some(h) = pkt.prepend(VXLAN_OVERHEAD) else {
+        return Some(pkt);
+    };
+    t.write(h, None, inner, sport);
+    let c = ctr.vlan(v.vlan_id);
+    c.rx.inc();
+    c.encap.inc();
+    sink.tx(f.port, pkt);
+    None
+}
+
+#[inline(never)]
+fn port_slow<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    port: &PortView,
+    untagged: Result<&'a VlanView, Drop>,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    port_input(view, fdb, port, untagged, pkt, sink, ctr)
+}
+
+#[inline(always)]
 fn port_input<'a, P: Packet, S: Sink<P>>(
     view: &'a View,
     fdb: &mut Fdb<'a>,
@@ -1633,9 +1735,81 @@ fn underlay_input<'a, P: Packet, S: Sink<P>>(
     // The common frame's decap is its own inlined copy, the outer header's
     // length a constant there.
     match vxlan_fast(pkt.data(), pkt.pkt_len(), u) {
-        Some(o) => decap(view, fdb, u, o, pkt, sink, ctr),
+        Some(o) => {
+            if let Some(pkt) = decap_fast(view, fdb, o, pkt, sink, ctr) {
+                decap_slow(view, fdb, u, o, pkt, sink, ctr)
+            }
+        }
         None => underlay_slow(view, fdb, u, pkt, sink, ctr),
     }
+}
+
+/// The common decapsulated frame, in one straight line: an untagged inner
+/// frame from a remote VTEP the memo has its source at already, to a
+/// known unicast host behind a local port that sends the VLAN untagged,
+/// not for the control thread, fitting the port. It sends only frames
+/// [`decap`] would send the same way and counts what that would count;
+/// anything else comes back untouched (`Some`) for `decap`.
+#[inline(always)]
+fn decap_fast<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    o: Outer,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) -> Option<P> {
+    let Some(v) = fdb.vlan_for_vni(view, o.vni) else {
+        return Some(pkt);
+    };
+    let Some(ih) = pkt.data()[o.inner_at..].first_chunk::<ETHERNET_HEADER_LEN>() else {
+        return Some(pkt);
+    };
+    let (dst, src) = (Mac48::dst_of(ih), Mac48::src_of(ih));
+    let et = u16::from_be_bytes([ih[12], ih[13]]);
+    let vlan = v.vlan_id;
+    // A source the memo learned at this VTEP is a valid MAC, and the VTEP
+    // a valid remote address (not ours): `decap` checks both first.
+    if et == ethertype::VLAN
+        || dst.is_multicast()
+        || (et == ethertype::ARP && v.irb_ip.is_some())
+        || view.is_local_mac(dst)
+        || !fdb.memo.learned(vlan, src, Dest::Vtep(o.src_ip))
+    {
+        return Some(pkt);
+    }
+    let Some(Dest::Port(p)) = fdb.lookup(vlan, dst) else {
+        return Some(pkt);
+    };
+    let Some(out) = view
+        .port(p)
+        .filter(|out| out.egress(vlan) == Egress::Untagged)
+    else {
+        return Some(pkt);
+    };
+    if pkt.pkt_len() - o.inner_at > out.max_frame(false) {
+        return Some(pkt);
+    }
+    pkt.adj(o.inner_at);
+    let c = ctr.vlan(vlan);
+    c.rx.inc();
+    c.decap.inc();
+    c.tx.inc();
+    sink.tx(p, pkt);
+    None
+}
+
+#[inline(never)]
+fn decap_slow<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    u: &UnderlayView,
+    o: Outer,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    decap(view, fdb, u, o, pkt, sink, ctr)
 }
 
 #[inline(never)]

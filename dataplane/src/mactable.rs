@@ -675,15 +675,23 @@ impl Memo {
         (bits != MEMO_MISS).then(|| val_dest(bits))
     }
 
+    /// Whether the key was learned at `dest` since the memo last forgot:
+    /// [`Memo::learn`] would return `Unchanged` and touch nothing.
+    #[inline(always)]
+    pub fn learned(&self, vlan: u16, mac: Mac48, dest: Dest) -> bool {
+        let w = way(mac);
+        self.src_key[w] == key48(vlan, mac) && self.src_bits[w] == dest_bits(dest)
+    }
+
     /// [`MacTable::learn48`], skipped (`Unchanged`) when the same key was
     /// learned at the same destination since the memo last forgot.
     #[inline(always)]
     pub fn learn(&mut self, t: &MacTable, vlan: u16, mac: Mac48, dest: Dest, now: u32) -> Learn {
-        let (key, w) = (key48(vlan, mac), way(mac));
-        let bits = dest_bits(dest);
-        if self.src_key[w] == key && self.src_bits[w] == bits {
+        if self.learned(vlan, mac, dest) {
             return Learn::Unchanged;
         }
+        let (key, w) = (key48(vlan, mac), way(mac));
+        let bits = dest_bits(dest);
         let r = t.learn48(vlan, mac, dest, now);
         match r {
             Learn::Unchanged | Learn::Refreshed => {}

@@ -1193,3 +1193,269 @@ fn the_vxlan_fast_path_agrees_with_the_full_checks() {
         })
     );
 }
+
+#[test]
+fn the_encap_fast_path_agrees_with_port_input() {
+    // Bursts of frames around the common one (access port to a known
+    // remote VTEP) on three identical bridges, each with a memo that lasts
+    // across bursts: port_burst as the worker runs it; the fast path then
+    // port_input, by hand, counting what the fast path took; and
+    // port_input alone. Same frames out, same table, same counters.
+    let far = [0x00, 0x50, 0x56, 0, 0, 0x78];
+    let unres = [0x00, 0x50, 0x56, 0, 0, 0x77];
+    let local4 = [0x00, 0x50, 0x56, 0, 0, 0x04];
+    let fresh = [0x00, 0x50, 0x56, 0, 0, 0x99];
+    let envs = [Env::std(), Env::std(), Env::std()];
+    // Where the hosts are at the start, and again now and then (moves
+    // between the bridges' own frames).
+    let places = [
+        (H1, Dest::Port(1)),
+        (H2, Dest::Vtep(u32::from(PEER_IP))),
+        (far, Dest::Vtep(u32::from(FAR_IP))),
+        (unres, Dest::Vtep(u32::from(UNRES_IP))),
+        (local4, Dest::Port(4)),
+        // Our own MAC, claimed by a far host: still punted.
+        (ROUTER, Dest::Vtep(u32::from(PEER_IP))),
+        // A group MAC, should one get into the table: still flooded.
+        (GROUP_MAC, Dest::Vtep(u32::from(PEER_IP))),
+    ];
+    let dsts = [
+        H2,
+        H2,
+        H2,
+        far,
+        unres,
+        local4,
+        H1,
+        NETAPP,
+        BROADCAST_MAC,
+        GROUP_MAC,
+        LLDP_MAC,
+        ROUTER,
+        P1_MAC,
+        UL_MAC,
+        [0; 6],
+    ];
+    // Now and then a source that moves (local4 here, H2 from its VTEP) or
+    // is new: each move makes every memo forget.
+    let srcs = [local4, H2, fresh, [0; 6], BROADCAST_MAC];
+    let all: Vec<MacAddr> = dsts.iter().chain(&srcs).chain(&[H1]).copied().collect();
+    let mut memos: [Memo; 3] = Default::default();
+    let mut rnd = xorshift(0x1b87_3593);
+    let (mut fast, mut total, mut now) = (0, 0, 1);
+    for round in 0..3000 {
+        now += u32::from(rnd(16) == 0);
+        if round % 50 == 0 {
+            for (e, (m, d)) in envs.iter().flat_map(|e| places.iter().map(move |p| (e, p))) {
+                e.macs.learn(100, m, *d, now);
+            }
+        }
+        let frames: Vec<Vec<u8>> = (0..1 + rnd(8))
+            .map(|_| {
+                let dst = dsts[rnd(dsts.len())];
+                let src = if rnd(40) == 0 {
+                    srcs[rnd(srcs.len())]
+                } else {
+                    H1
+                };
+                let len = [60, 60, 60, 1514, 9014, 9015, 9018][rnd(7)];
+                let mut f = match rnd(10) {
+                    0 => frame(dst, src, Some((rnd(8) as u8, [100, 300][rnd(2)])), len),
+                    1 => arp(dst, src, None, Ipv4Addr::new(100, 1, 1, 1)),
+                    2 => arp(dst, src, None, Ipv4Addr::new(100, 1, 1, 9)),
+                    _ => frame(dst, src, None, len),
+                };
+                match rnd(12) {
+                    0 => f.truncate(rnd(15)),
+                    1 => f[12..14].copy_from_slice(&ethertype::LLDP.to_be_bytes()),
+                    _ => {}
+                }
+                f
+            })
+            .collect();
+        total += frames.len();
+        let port = if rnd(20) == 0 { 4 } else { 1 };
+        let p = envs[0].view.port(port).unwrap();
+        let untagged = Ok(envs[0].view.vlan(100).unwrap());
+        let mut outs: [TestSink; 3] = Default::default();
+        for (k, ((e, memo), s)) in envs.iter().zip(&mut memos).zip(&mut outs).enumerate() {
+            let mut fdb = Fdb::new(&e.macs, memo, now);
+            let (view, ctr) = (&e.view, &e.ctr);
+            let pkts = frames.iter().map(|f| VecPacket::new(f));
+            match k {
+                0 => process_burst(view, &mut fdb, view.input(port), pkts, s, ctr),
+                1 => {
+                    let f = FastEncap::new(view, untagged).expect("VLAN 100 encapsulates");
+                    for pkt in pkts {
+                        match encap_fast(view, &mut fdb, port, f, pkt, s, ctr) {
+                            Some(pkt) => port_slow(view, &mut fdb, p, untagged, pkt, s, ctr),
+                            None => fast += 1,
+                        }
+                    }
+                }
+                _ => pkts.for_each(|pkt| port_input(view, &mut fdb, p, untagged, pkt, s, ctr)),
+            }
+        }
+        assert_eq!(outs[0].0, outs[2].0, "round {round}");
+        assert_eq!(outs[1].0, outs[2].0, "round {round}");
+        let row = |c: &VlanCounters| {
+            let n = [&c.rx, &c.tx, &c.encap, &c.flood, &c.learned, &c.moved];
+            n.map(|x| x.get())
+        };
+        for e in &envs[..2] {
+            for m in &all {
+                assert_eq!(e.dest(100, m), envs[2].dest(100, m), "round {round}");
+            }
+            assert_eq!(row(e.ctr.vlan(100)), row(envs[2].ctr.vlan(100)));
+            assert_eq!(e.ctr.punts.get(), envs[2].ctr.punts.get());
+            let tb =
+                |e: &Env| [&e.ctr.too_big[100].encap, &e.ctr.too_big[100].local].map(|c| c.get());
+            assert_eq!(tb(e), tb(&envs[2]));
+            for d in Drop::ALL {
+                assert_eq!(e.drops(*d), envs[2].drops(*d), "{}", d.name());
+            }
+        }
+    }
+    // The fast path carried a good share, and not everything.
+    let enc = envs[2].ctr.vlan(100).encap.get();
+    assert!(
+        fast > total / 20 && fast < total / 2,
+        "{fast} of {total}, encap {enc}"
+    );
+}
+
+#[test]
+fn the_decap_fast_path_agrees_with_decap() {
+    // VXLAN frames around the common one (a known VTEP's host to a host
+    // on a local access port) on three identical bridges, each with a
+    // memo that lasts across bursts: underlay bursts as the worker runs
+    // them; the fast path then `decap`, by hand, counting what the fast
+    // path took; and `decap` alone. Same frames out, table and counters.
+    let a1 = [0x00, 0x50, 0x56, 0, 1, 0x01];
+    let a4 = [0x00, 0x50, 0x56, 0, 1, 0x04];
+    let t2 = [0x00, 0x50, 0x56, 0, 1, 0x02];
+    let p3 = [0x00, 0x50, 0x56, 0, 1, 0x03];
+    let far = [0x00, 0x50, 0x56, 0, 1, 0x77];
+    let places = [
+        (100, a1, Dest::Port(1)),
+        (100, a4, Dest::Port(4)),
+        // Behind the trunk: sent tagged.
+        (100, t2, Dest::Port(2)),
+        (10, p3, Dest::Port(3)),
+        (100, H2, Dest::Vtep(u32::from(PEER_IP))),
+        (10, H2, Dest::Vtep(u32::from(PEER_IP))),
+        (100, far, Dest::Vtep(u32::from(FAR_IP))),
+        // Our own MAC, claimed by a local host: still punted.
+        (100, ROUTER, Dest::Port(1)),
+        // A group MAC, should one get into the table: still flooded.
+        (100, GROUP_MAC, Dest::Port(4)),
+    ];
+    let envs = [Env::std(), Env::std(), Env::std()];
+    let dsts = [
+        a1,
+        a1,
+        a1,
+        a4,
+        t2,
+        p3,
+        far,
+        NETAPP,
+        BROADCAST_MAC,
+        GROUP_MAC,
+        ROUTER,
+        UL_MAC,
+    ];
+    let srcs = [a1, far, NETAPP, [0; 6], BROADCAST_MAC];
+    let other_peer = Ipv4Addr::new(192, 168, 24, 6);
+    let peers = [
+        other_peer,
+        OUR_IP,
+        Ipv4Addr::new(224, 0, 0, 5),
+        Ipv4Addr::UNSPECIFIED,
+    ];
+    let all: Vec<MacAddr> = dsts.iter().chain(&srcs).chain(&[H2]).copied().collect();
+    let mut memos: [Memo; 3] = Default::default();
+    let mut rnd = xorshift(0x85eb_ca6b);
+    let (mut fast, mut total, mut now) = (0, 0, 1);
+    for round in 0..3000 {
+        now += u32::from(rnd(16) == 0);
+        if round % 50 == 0 {
+            for e in &envs {
+                for (vl, m, d) in &places {
+                    e.macs.learn(*vl, m, *d, now);
+                }
+            }
+        }
+        let frames: Vec<Vec<u8>> = (0..1 + rnd(8))
+            .map(|_| {
+                let dst = dsts[rnd(dsts.len())];
+                // Mostly H2 from its VTEP; now and then a move or a new host.
+                let (src, peer) = match rnd(40) {
+                    0 => (srcs[rnd(srcs.len())], PEER_IP),
+                    1 => (H2, peers[rnd(peers.len())]),
+                    _ => (H2, PEER_IP),
+                };
+                let len = [60, 60, 60, 1514, 1515, 9014, 9018][rnd(7)];
+                let inner = match rnd(10) {
+                    0 => frame(dst, src, Some((rnd(8) as u8, [100, 10][rnd(2)])), len),
+                    1 => arp(dst, src, None, Ipv4Addr::new(100, 1, 1, 1)),
+                    _ => frame(dst, src, None, len),
+                };
+                let vni = [100, 100, 100, 100, 10, 999][rnd(6)];
+                let to = if rnd(10) == 0 { GROUP } else { OUR_IP };
+                let mut f = vxlan(peer, to, vni, &inner);
+                if rnd(20) == 0 {
+                    f.truncate(50 + rnd(15));
+                }
+                f
+            })
+            .collect();
+        total += frames.len();
+        let mut outs: [TestSink; 3] = Default::default();
+        for (k, ((e, memo), s)) in envs.iter().zip(&mut memos).zip(&mut outs).enumerate() {
+            let mut fdb = Fdb::new(&e.macs, memo, now);
+            let (view, ctr) = (&e.view, &e.ctr);
+            let u = view.underlay.as_ref().unwrap();
+            let pkts = frames.iter().map(|f| VecPacket::new(f));
+            if k == 0 {
+                process_burst(view, &mut fdb, view.input(UL), pkts, s, ctr);
+                continue;
+            }
+            for pkt in pkts {
+                match vxlan_fast(pkt.data(), pkt.pkt_len(), u) {
+                    Some(o) if k == 1 => match decap_fast(view, &mut fdb, o, pkt, s, ctr) {
+                        Some(pkt) => decap_slow(view, &mut fdb, u, o, pkt, s, ctr),
+                        None => fast += 1,
+                    },
+                    Some(o) => decap(view, &mut fdb, u, o, pkt, s, ctr),
+                    None => underlay_slow(view, &mut fdb, u, pkt, s, ctr),
+                }
+            }
+        }
+        assert_eq!(outs[0].0, outs[2].0, "round {round}");
+        assert_eq!(outs[1].0, outs[2].0, "round {round}");
+        let row = |c: &VlanCounters| {
+            let n = [&c.rx, &c.tx, &c.decap, &c.flood, &c.learned, &c.moved];
+            n.map(|x| x.get())
+        };
+        for e in &envs[..2] {
+            for vl in [100, 10] {
+                for m in &all {
+                    assert_eq!(e.dest(vl, m), envs[2].dest(vl, m), "round {round}");
+                }
+                assert_eq!(row(e.ctr.vlan(vl)), row(envs[2].ctr.vlan(vl)));
+                let tb = |e: &Env| [&e.ctr.too_big[usize::from(vl)].local].map(|c| c.get());
+                assert_eq!(tb(e), tb(&envs[2]));
+            }
+            assert_eq!(e.ctr.punts.get(), envs[2].ctr.punts.get());
+            for d in Drop::ALL {
+                assert_eq!(e.drops(*d), envs[2].drops(*d), "{}", d.name());
+            }
+        }
+    }
+    let tx = envs[2].ctr.vlan(100).tx.get() + envs[2].ctr.vlan(10).tx.get();
+    assert!(
+        fast > total / 20 && fast < total / 2,
+        "{fast} of {total}, tx {tx}"
+    );
+}
