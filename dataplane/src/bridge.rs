@@ -997,14 +997,10 @@ fn port_burst<'a, P: Packet, S: Sink<P>>(
     sink: &mut S,
     ctr: &Counters,
 ) {
-    // The bridge domain of untagged frames, once a burst.
-    let untagged = match port.pvid {
-        0 => Err(Drop::NoVlan),
-        pvid => view.vlan(pvid).ok_or(Drop::VlanNotMember),
-    };
+    let untagged = untagged_vlan(view, port);
     match FastEncap::new(view, untagged) {
         Some(f) => pkts.for_each(|p| {
-            if let Some(p) = encap_fast(view, fdb, port.port_id, f, p, sink, ctr) {
+            if let Some(p) = encap_fast(view, fdb, port, f, p, sink, ctr) {
                 port_slow(view, fdb, port, untagged, p, sink, ctr)
             }
         }),
@@ -1012,80 +1008,149 @@ fn port_burst<'a, P: Packet, S: Sink<P>>(
     }
 }
 
+/// The bridge domain of untagged frames from `port` (once a burst).
+#[inline(always)]
+fn untagged_vlan<'a>(view: &'a View, port: &PortView) -> Result<&'a VlanView, Drop> {
+    match port.pvid {
+        0 => Err(Drop::NoVlan),
+        pvid => view.vlan(pvid).ok_or(Drop::VlanNotMember),
+    }
+}
+
 /// What the encap fast path needs of a port burst, resolved once: the
-/// untagged frames' bridge domain, its tunnel header, and the underlay.
+/// underlay, and the untagged frames' bridge domain and tunnel header.
 #[derive(Clone, Copy)]
 struct FastEncap<'a> {
-    v: &'a VlanView,
-    t: &'a Template,
+    /// `None` when untagged frames cannot be encapsulated as they are (no
+    /// bridge domain, no VNI, or an inner tag to insert).
+    untagged: Option<(&'a VlanView, &'a Template)>,
     port: u16,
     mtu: usize,
 }
 
 impl<'a> FastEncap<'a> {
-    /// `None` when untagged frames cannot be encapsulated as they are
-    /// (no bridge domain, no VNI, or an inner tag to insert).
+    /// `None` without an underlay.
     #[inline(always)]
     fn new(view: &'a View, untagged: Result<&'a VlanView, Drop>) -> Option<Self> {
-        let v = untagged.ok().filter(|v| !v.encap_inner_vlan)?;
         let u = view.underlay.as_ref()?;
+        let untagged = untagged
+            .ok()
+            .filter(|v| !v.encap_inner_vlan)
+            .and_then(|v| Some((v, v.tmpl.as_ref()?)));
         Some(FastEncap {
-            v,
-            t: v.tmpl.as_ref()?,
+            untagged,
             port: u.port_id,
             mtu: usize::from(u.mtu),
         })
     }
 }
 
-/// The common access-port frame, in one straight line: untagged, not for
-/// the control thread, known unicast to a remote VTEP with a resolved next
-/// hop, from a source the memo has at this port already, fitting the
-/// underlay. It sends only frames [`port_input`] would send the same way
-/// and counts what that would count; anything else comes back untouched
-/// (`Some`) for `port_input`, which sorts and names it.
+/// The common frame from a local port, in one straight line: untagged on
+/// an access port or tagged with a member VLAN, not for the control
+/// thread, known unicast to a remote VTEP with a resolved next hop, from a
+/// source the memo has at this port already, fitting the underlay. It
+/// sends only frames [`port_input`] would send the same way and counts
+/// what that would count; anything else comes back untouched (`Some`) for
+/// `port_input`, which sorts and names it.
 #[inline(always)]
 fn encap_fast<'a, P: Packet, S: Sink<P>>(
     view: &'a View,
     fdb: &mut Fdb<'a>,
-    rx_port: u16,
+    port: &PortView,
     f: FastEncap<'a>,
-    mut pkt: P,
+    pkt: P,
     sink: &mut S,
     ctr: &Counters,
 ) -> Option<P> {
-    let Some(h) = pkt.data().first_chunk::<ETHERNET_HEADER_LEN>() else {
+    let d = pkt.data();
+    let Some(h) = d.first_chunk::<ETHERNET_HEADER_LEN>() else {
         return Some(pkt);
     };
     let (dst, src) = (Mac48::dst_of(h), Mac48::src_of(h));
     let et = u16::from_be_bytes([h[12], h[13]]);
-    let v = f.v;
-    // A multicast destination covers the link-local ones; a source the
-    // memo learned is a valid one.
-    if et == ethertype::VLAN
-        || et == ethertype::LLDP
-        || dst.is_multicast()
-        || (et == ethertype::ARP && v.irb_ip.is_some())
-        || view.is_local_mac(dst)
-        || !fdb.memo.learned(v.vlan_id, src, Dest::Port(rx_port))
+    // A multicast destination covers the link-local ones.
+    if et == ethertype::LLDP || dst.is_multicast() || view.is_local_mac(dst) {
+        return Some(pkt);
+    }
+    if et != ethertype::VLAN {
+        let Some((v, t)) = f.untagged else {
+            return Some(pkt);
+        };
+        return encap_fast_tail::<_, _, false>(
+            view, fdb, port, f, v, t, 0, et, src, dst, pkt, sink, ctr,
+        );
+    }
+    let Some(&[t0, t1, e0, e1]) = d.get(ETHERNET_HEADER_LEN..field::vlan::INNER_ETHERTYPE.end)
+    else {
+        return Some(pkt);
+    };
+    let tci = u16::from_be_bytes([t0, t1]);
+    // VID 0 (a priority tag) is no port's member: port_input takes it.
+    let Some(v) = fdb.vlan_for_tag(view, port, tci & 0xfff) else {
+        return Some(pkt);
+    };
+    let Some(t) = v.tmpl.as_ref() else {
+        return Some(pkt);
+    };
+    let (pcp, et) = ((tci >> 13) as u8, u16::from_be_bytes([e0, e1]));
+    encap_fast_tail::<_, _, true>(view, fdb, port, f, v, t, pcp, et, src, dst, pkt, sink, ctr)
+}
+
+/// The rest of [`encap_fast`] once the bridge domain is known, one copy
+/// for untagged frames and one for tagged ones (`TAGGED`), so that the
+/// untagged copy carries no tag handling at all. `et`: the EtherType
+/// after the tag.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn encap_fast_tail<'a, P: Packet, S: Sink<P>, const TAGGED: bool>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    port: &PortView,
+    f: FastEncap<'a>,
+    v: &'a VlanView,
+    t: &'a Template,
+    pcp: u8,
+    et: u16,
+    src: Mac48,
+    dst: Mac48,
+    mut pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) -> Option<P> {
+    // A source the memo learned is a valid one.
+    if (et == ethertype::ARP && v.irb_ip.is_some())
+        || !fdb.memo.learned(v.vlan_id, src, Dest::Port(port.port_id))
     {
         return Some(pkt);
     }
     let Some(Dest::Vtep(ip)) = fdb.lookup(v.vlan_id, dst) else {
         return Some(pkt);
     };
-    let Some(t) = fdb.tunnel(view, v, f.t, ip) else {
+    let Some(t) = fdb.tunnel(view, v, t, ip) else {
         return Some(pkt);
     };
-    let inner = pkt.pkt_len();
+    let tag_len = if TAGGED { VLAN_TAG_LEN } else { 0 };
+    let strip = TAGGED && !v.encap_inner_vlan;
+    let inner = pkt.pkt_len() - if strip { VLAN_TAG_LEN } else { 0 };
     if inner + VXLAN_IP_OVERHEAD > f.mtu {
         return Some(pkt);
     }
-    let sport = flow_sport(&pkt, 0);
-    let Some(h) = pkt.prepend(VXLAN_OVERHEAD) else {
+    let sport = flow_sport(&pkt, tag_len);
+    // A tag to strip gives its 4 bytes to the outer header: the MACs move
+    // forward over it. The headroom needed is port_input's.
+    let room = VXLAN_OVERHEAD - if strip { VLAN_TAG_LEN } else { 0 };
+    if pkt.prepend(room).is_none() {
         return Some(pkt);
-    };
-    t.write(h, None, inner, sport);
+    }
+    let d = pkt.data_mut();
+    if strip {
+        d.copy_within(room..room + 12, VXLAN_OVERHEAD);
+    } else if TAGGED {
+        let at = VXLAN_OVERHEAD + field::vlan::IN_FRAME;
+        VlanTag::new_unchecked(&mut d[at..at + VLAN_TAG_LEN])
+            .set_tci(vlan_tci(pcp, false, v.vlan_id));
+    }
+    t.write(d, None, inner, sport);
     let c = ctr.vlan(v.vlan_id);
     c.rx.inc();
     c.encap.inc();
@@ -1746,8 +1811,8 @@ fn underlay_input<'a, P: Packet, S: Sink<P>>(
 
 /// The common decapsulated frame, in one straight line: an untagged inner
 /// frame from a remote VTEP the memo has its source at already, to a
-/// known unicast host behind a local port that sends the VLAN untagged,
-/// not for the control thread, fitting the port. It sends only frames
+/// known unicast host behind a local port (access, or trunk with the tag
+/// added), not for the control thread, fitting the port. It sends only frames
 /// [`decap`] would send the same way and counts what that would count;
 /// anything else comes back untouched (`Some`) for `decap`.
 #[inline(always)]
@@ -1781,16 +1846,28 @@ fn decap_fast<'a, P: Packet, S: Sink<P>>(
     let Some(Dest::Port(p)) = fdb.lookup(vlan, dst) else {
         return Some(pkt);
     };
-    let Some(out) = view
-        .port(p)
-        .filter(|out| out.egress(vlan) == Egress::Untagged)
-    else {
+    let Some(out) = view.port(p) else {
         return Some(pkt);
     };
+    let tagged = match out.egress(vlan) {
+        Egress::NotMember => return Some(pkt),
+        e => e == Egress::Tagged,
+    };
+    // The tag adds as much to the frame as to the port's limit.
     if pkt.pkt_len() - o.inner_at > out.max_frame(false) {
         return Some(pkt);
     }
-    pkt.adj(o.inner_at);
+    if tagged {
+        // The tag goes where the VXLAN header ended: the MACs move back
+        // over it, the outer headers' room takes what is left.
+        pkt.adj(o.inner_at - VLAN_TAG_LEN);
+        let d = pkt.data_mut();
+        d.copy_within(VLAN_TAG_LEN..VLAN_TAG_LEN + 12, 0);
+        VlanTag::new_unchecked(&mut d[field::vlan::IN_FRAME..][..VLAN_TAG_LEN])
+            .emit(0, false, vlan);
+    } else {
+        pkt.adj(o.inner_at);
+    }
     let c = ctr.vlan(vlan);
     c.rx.inc();
     c.decap.inc();

@@ -1196,37 +1196,47 @@ fn the_vxlan_fast_path_agrees_with_the_full_checks() {
 
 #[test]
 fn the_encap_fast_path_agrees_with_port_input() {
-    // Bursts of frames around the common one (access port to a known
+    // Bursts of frames around the common one (a local port to a known
     // remote VTEP) on three identical bridges, each with a memo that lasts
     // across bursts: port_burst as the worker runs it; the fast path then
     // port_input, by hand, counting what the fast path took; and
-    // port_input alone. Same frames out, same table, same counters.
+    // port_input alone. Same frames out, same table, same counters. The
+    // ports: access 1 and 4 (VLAN 100), trunks 2 (10, 100, 300) and 7
+    // (100); VLAN 100 strips inner tags, VLAN 10 keeps them.
     let far = [0x00, 0x50, 0x56, 0, 0, 0x78];
     let unres = [0x00, 0x50, 0x56, 0, 0, 0x77];
-    let local4 = [0x00, 0x50, 0x56, 0, 0, 0x04];
     let fresh = [0x00, 0x50, 0x56, 0, 0, 0x99];
+    // Each port's own host, the source of most of its frames.
+    let home = |port: u16| [0x00, 0x50, 0x56, 0, 0x10, port as u8];
     let envs = [Env::std(), Env::std(), Env::std()];
     // Where the hosts are at the start, and again now and then (moves
     // between the bridges' own frames).
-    let places = [
-        (H1, Dest::Port(1)),
-        (H2, Dest::Vtep(u32::from(PEER_IP))),
-        (far, Dest::Vtep(u32::from(FAR_IP))),
-        (unres, Dest::Vtep(u32::from(UNRES_IP))),
-        (local4, Dest::Port(4)),
-        // Our own MAC, claimed by a far host: still punted.
-        (ROUTER, Dest::Vtep(u32::from(PEER_IP))),
-        // A group MAC, should one get into the table: still flooded.
-        (GROUP_MAC, Dest::Vtep(u32::from(PEER_IP))),
-    ];
+    let mut places = vec![];
+    for vl in [100, 10] {
+        places.extend([
+            (vl, H2, Dest::Vtep(u32::from(PEER_IP))),
+            (vl, far, Dest::Vtep(u32::from(FAR_IP))),
+            (vl, unres, Dest::Vtep(u32::from(UNRES_IP))),
+            // Our own MAC, claimed by a far host: still punted.
+            (vl, ROUTER, Dest::Vtep(u32::from(PEER_IP))),
+            // A group MAC, should one get into the table: still flooded.
+            (vl, GROUP_MAC, Dest::Vtep(u32::from(PEER_IP))),
+        ]);
+    }
+    for p in [1, 4, 7] {
+        places.push((100, home(p), Dest::Port(p)));
+    }
+    places.push((100, home(2), Dest::Port(2)));
+    places.push((10, home(2), Dest::Port(2)));
     let dsts = [
         H2,
         H2,
         H2,
         far,
         unres,
-        local4,
-        H1,
+        home(1),
+        home(2),
+        home(4),
         NETAPP,
         BROADCAST_MAC,
         GROUP_MAC,
@@ -1236,47 +1246,66 @@ fn the_encap_fast_path_agrees_with_port_input() {
         UL_MAC,
         [0; 6],
     ];
-    // Now and then a source that moves (local4 here, H2 from its VTEP) or
-    // is new: each move makes every memo forget.
-    let srcs = [local4, H2, fresh, [0; 6], BROADCAST_MAC];
-    let all: Vec<MacAddr> = dsts.iter().chain(&srcs).chain(&[H1]).copied().collect();
+    // Now and then a source that moves (another port's host, H2 from its
+    // VTEP) or is new: each move makes every memo forget.
+    let srcs = [home(4), home(2), H2, fresh, [0; 6], BROADCAST_MAC];
+    let all: Vec<MacAddr> = dsts
+        .iter()
+        .chain(&srcs)
+        .chain(&[home(7)])
+        .copied()
+        .collect();
     let mut memos: [Memo; 3] = Default::default();
     let mut rnd = xorshift(0x1b87_3593);
     let (mut fast, mut total, mut now) = (0, 0, 1);
-    for round in 0..3000 {
+    for round in 0..4000 {
         now += u32::from(rnd(16) == 0);
         if round % 50 == 0 {
-            for (e, (m, d)) in envs.iter().flat_map(|e| places.iter().map(move |p| (e, p))) {
-                e.macs.learn(100, m, *d, now);
+            for e in &envs {
+                for (vl, m, d) in &places {
+                    e.macs.learn(*vl, m, *d, now);
+                }
             }
         }
+        let port = [1, 1, 2, 2, 4, 7][rnd(6)];
+        let trunk = port == 2 || port == 7;
         let frames: Vec<Vec<u8>> = (0..1 + rnd(8))
             .map(|_| {
                 let dst = dsts[rnd(dsts.len())];
                 let src = if rnd(40) == 0 {
                     srcs[rnd(srcs.len())]
                 } else {
-                    H1
+                    home(port)
                 };
                 let len = [60, 60, 60, 1514, 9014, 9015, 9018][rnd(7)];
+                // Trunks: mostly their VLANs; also one they lack, the
+                // priority tag, and none.
+                let vid = match rnd(10) {
+                    _ if !trunk => [100, 0][rnd(2)],
+                    0 => 999,
+                    1 => 0,
+                    _ => [100, 10][rnd(2)],
+                };
+                let tagged = if trunk { rnd(12) != 0 } else { rnd(10) == 0 };
+                let tag = tagged.then(|| (rnd(8) as u8, vid));
                 let mut f = match rnd(10) {
-                    0 => frame(dst, src, Some((rnd(8) as u8, [100, 300][rnd(2)])), len),
-                    1 => arp(dst, src, None, Ipv4Addr::new(100, 1, 1, 1)),
-                    2 => arp(dst, src, None, Ipv4Addr::new(100, 1, 1, 9)),
-                    _ => frame(dst, src, None, len),
+                    1 => arp(dst, src, tag.map(|t| t.1), Ipv4Addr::new(100, 1, 1, 1)),
+                    2 => arp(dst, src, tag.map(|t| t.1), Ipv4Addr::new(100, 1, 1, 9)),
+                    _ => frame(dst, src, tag, len),
                 };
                 match rnd(12) {
-                    0 => f.truncate(rnd(15)),
+                    0 => f.truncate(rnd(19)),
                     1 => f[12..14].copy_from_slice(&ethertype::LLDP.to_be_bytes()),
+                    // The DEI bit, which the tunnel copy clears.
+                    2 if tagged => f[14] |= 0x10,
                     _ => {}
                 }
                 f
             })
             .collect();
         total += frames.len();
-        let port = if rnd(20) == 0 { 4 } else { 1 };
         let p = envs[0].view.port(port).unwrap();
-        let untagged = Ok(envs[0].view.vlan(100).unwrap());
+        let untagged = untagged_vlan(&envs[0].view, p);
         let mut outs: [TestSink; 3] = Default::default();
         for (k, ((e, memo), s)) in envs.iter().zip(&mut memos).zip(&mut outs).enumerate() {
             let mut fdb = Fdb::new(&e.macs, memo, now);
@@ -1285,9 +1314,9 @@ fn the_encap_fast_path_agrees_with_port_input() {
             match k {
                 0 => process_burst(view, &mut fdb, view.input(port), pkts, s, ctr),
                 1 => {
-                    let f = FastEncap::new(view, untagged).expect("VLAN 100 encapsulates");
+                    let f = FastEncap::new(view, untagged).expect("an underlay");
                     for pkt in pkts {
-                        match encap_fast(view, &mut fdb, port, f, pkt, s, ctr) {
+                        match encap_fast(view, &mut fdb, p, f, pkt, s, ctr) {
                             Some(pkt) => port_slow(view, &mut fdb, p, untagged, pkt, s, ctr),
                             None => fast += 1,
                         }
@@ -1303,21 +1332,25 @@ fn the_encap_fast_path_agrees_with_port_input() {
             n.map(|x| x.get())
         };
         for e in &envs[..2] {
-            for m in &all {
-                assert_eq!(e.dest(100, m), envs[2].dest(100, m), "round {round}");
+            for vl in [100, 10] {
+                for m in &all {
+                    assert_eq!(e.dest(vl, m), envs[2].dest(vl, m), "round {round}");
+                }
+                assert_eq!(row(e.ctr.vlan(vl)), row(envs[2].ctr.vlan(vl)));
+                let tb = |e: &Env| {
+                    let t = &e.ctr.too_big[usize::from(vl)];
+                    [t.encap.get(), t.local.get()]
+                };
+                assert_eq!(tb(e), tb(&envs[2]));
             }
-            assert_eq!(row(e.ctr.vlan(100)), row(envs[2].ctr.vlan(100)));
             assert_eq!(e.ctr.punts.get(), envs[2].ctr.punts.get());
-            let tb =
-                |e: &Env| [&e.ctr.too_big[100].encap, &e.ctr.too_big[100].local].map(|c| c.get());
-            assert_eq!(tb(e), tb(&envs[2]));
             for d in Drop::ALL {
                 assert_eq!(e.drops(*d), envs[2].drops(*d), "{}", d.name());
             }
         }
     }
     // The fast path carried a good share, and not everything.
-    let enc = envs[2].ctr.vlan(100).encap.get();
+    let enc = envs[2].ctr.vlan(100).encap.get() + envs[2].ctr.vlan(10).encap.get();
     assert!(
         fast > total / 20 && fast < total / 2,
         "{fast} of {total}, encap {enc}"
