@@ -64,8 +64,9 @@
 //! `encap_fast` (a local port to a known remote VTEP) and `decap_fast` (a
 //! known VTEP's host to a known local host). A fast path acts only when it
 //! would do what the full path does, side effects and counters included;
-//! it touches nothing before it knows, and hands anything else back for
-//! the full path, which runs out of line and names every drop. Keeping the
+//! it touches nothing before it knows, ends with the full path's own last
+//! steps, and hands anything else back for the full path, which runs out
+//! of line and names every drop. Keeping the
 //! rare cases' code out of the loop is most of the gain: the register
 //! allocator no longer spills the hot path for them. Tests hold each fast
 //! path to the full one on random bursts.
@@ -1141,31 +1142,27 @@ fn encap_fast_tail<'a, P: Packet, S: Sink<P>, const TAGGED: bool>(
     let Some(t) = fdb.tunnel(view, v, t, ip) else {
         return Some(pkt);
     };
-    let tag_len = if TAGGED { VLAN_TAG_LEN } else { 0 };
-    let strip = TAGGED && !v.encap_inner_vlan;
-    let inner = pkt.pkt_len() - if strip { VLAN_TAG_LEN } else { 0 };
-    if inner + VXLAN_IP_OVERHEAD > f.mtu {
+    let ing = Ingress {
+        from: Source::Port(port.port_id),
+        vlan: v.vlan_id,
+        tag_len: if TAGGED { VLAN_TAG_LEN } else { 0 },
+        pcp,
+    };
+    if inner_len(&pkt, v, &ing) + VXLAN_IP_OVERHEAD > f.mtu {
         return Some(pkt);
     }
-    let sport = flow_sport(&pkt, tag_len);
-    // A tag to strip gives its 4 bytes to the outer header: the MACs move
-    // forward over it. The headroom needed is port_input's.
-    let room = VXLAN_OVERHEAD - if strip { VLAN_TAG_LEN } else { 0 };
-    if pkt.prepend(room).is_none() {
-        return Some(pkt);
-    }
-    let d = pkt.data_mut();
-    if strip {
-        let a = field::ethernet::ADDRESSES;
-        d.copy_within(room + a.start..room + a.end, VXLAN_OVERHEAD + a.start);
-    } else if TAGGED {
-        let at = VXLAN_OVERHEAD + field::vlan::IN_FRAME;
-        VlanTag::new_unchecked(&mut d[at..at + VLAN_TAG_LEN])
-            .set_tci(vlan_tci(pcp, false, v.vlan_id));
-    }
-    t.write(d, None, inner, sport);
+    // From here on it is encap_unicast's work, a drop included.
+    let sport = flow_sport(&pkt, ing.tag_len);
     let c = ctr.vlan(v.vlan_id);
     c.rx.inc();
+    // An untagged frame here gets no tag (FastEncap::new): saying so
+    // leaves its retag nothing to do.
+    let tagged = TAGGED && v.encap_inner_vlan;
+    let Some((h, inner)) = encap_room(&mut pkt, tagged, &ing) else {
+        drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+        return None;
+    };
+    t.write(h, None, inner, sport);
     c.encap.inc();
     sink.tx(f.port, pkt);
     None
@@ -1409,7 +1406,7 @@ fn encap_unicast<P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::TooBig);
     }
     let sport = flow_sport(&pkt, ing.tag_len);
-    let Some((h, inner)) = encap_room(&mut pkt, v, &ing) else {
+    let Some((h, inner)) = encap_room(&mut pkt, v.encap_inner_vlan, &ing) else {
         return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
     };
     t.write(h, None, inner, sport);
@@ -1418,15 +1415,16 @@ fn encap_unicast<P: Packet, S: Sink<P>>(
     sink.tx(port, pkt);
 }
 
-/// Applies the tunnel's tag policy and makes room for the outer header:
-/// the 50 bytes to write and the inner frame's length; `None`: no headroom.
+/// Applies the tunnel's tag policy (`tagged`: the VLAN's
+/// `encap_inner_vlan`) and makes room for the outer header: the 50 bytes
+/// to write and the inner frame's length; `None`: no headroom.
 #[inline(always)]
 fn encap_room<'p, P: Packet>(
     pkt: &'p mut P,
-    v: &VlanView,
+    tagged: bool,
     ing: &Ingress,
 ) -> Option<(&'p mut [u8], usize)> {
-    if !retag(pkt, ing.tag_len, v.encap_inner_vlan, ing.pcp, ing.vlan) {
+    if !retag(pkt, ing.tag_len, tagged, ing.pcp, ing.vlan) {
         return None;
     }
     let inner = pkt.pkt_len();
@@ -1587,7 +1585,7 @@ fn flood_last<P: Packet, S: Sink<P>>(
                 return drop_pkt(sink, ctr, pkt, Drop::NoFloodTarget);
             };
             let s = sport_once(sport, &pkt, ing.tag_len);
-            let Some((h, inner)) = encap_room(&mut pkt, v, &ing) else {
+            let Some((h, inner)) = encap_room(&mut pkt, v.encap_inner_vlan, &ing) else {
                 return drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
             };
             t.write(h, Some((&mac, ip)), inner, s);
@@ -1871,21 +1869,15 @@ fn decap_fast<'a, P: Packet, S: Sink<P>>(
     if pkt.pkt_len() - o.inner_at > out.max_frame(false) {
         return Some(pkt);
     }
-    if tagged {
-        // The tag goes where the VXLAN header ended: the MACs move back
-        // over it, the outer headers' room takes what is left.
-        pkt.adj(o.inner_at - VLAN_TAG_LEN);
-        let d = pkt.data_mut();
-        let a = field::ethernet::ADDRESSES;
-        d.copy_within(a.start + VLAN_TAG_LEN..a.end + VLAN_TAG_LEN, a.start);
-        VlanTag::new_unchecked(&mut d[field::vlan::IN_FRAME..][..VLAN_TAG_LEN])
-            .emit(0, false, vlan);
-    } else {
-        pkt.adj(o.inner_at);
-    }
+    // From here on it is to_port's work, a drop included.
+    pkt.adj(o.inner_at);
     let c = ctr.vlan(vlan);
     c.rx.inc();
     c.decap.inc();
+    if !retag(&mut pkt, 0, tagged, 0, vlan) {
+        drop_pkt(sink, ctr, pkt, Drop::NoHeadroom);
+        return None;
+    }
     c.tx.inc();
     sink.tx(p, pkt);
     None

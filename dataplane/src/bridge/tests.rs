@@ -173,6 +173,38 @@ impl Env {
     }
 }
 
+/// Two bridges fed the same frames agree: the entries of `macs` in VLANs
+/// 100 and 10, and every counter of those VLANs, punt and drop.
+fn assert_same_state(a: &Env, b: &Env, macs: &[MacAddr], what: &str) {
+    for vl in [100, 10] {
+        for m in macs {
+            assert_eq!(a.dest(vl, m), b.dest(vl, m), "{what}: VLAN {vl} {m:02x?}");
+        }
+        let row = |e: &Env| {
+            let c = e.ctr.vlan(vl);
+            let t = &e.ctr.too_big[usize::from(vl)];
+            [
+                &c.rx,
+                &c.tx,
+                &c.encap,
+                &c.decap,
+                &c.flood,
+                &c.learned,
+                &c.moved,
+                &c.learn_failed,
+                &t.encap,
+                &t.local,
+            ]
+            .map(|x| x.get())
+        };
+        assert_eq!(row(a), row(b), "{what}: VLAN {vl} counters");
+    }
+    assert_eq!(a.ctr.punts.get(), b.ctr.punts.get(), "{what}: punts");
+    for d in Drop::ALL {
+        assert_eq!(a.drops(*d), b.drops(*d), "{what}: {}", d.name());
+    }
+}
+
 /// A xorshift32 sequence from `seed`: each call, a number below `n`.
 fn xorshift(mut x: u32) -> impl FnMut(usize) -> usize {
     move |n| {
@@ -1099,19 +1131,7 @@ fn a_burst_forwards_exactly_as_frame_by_frame() {
         let burst = a.run_burst(port, &frames);
         let single: Vec<Out> = frames.iter().flat_map(|f| b.run(port, f)).collect();
         assert_eq!(burst, single, "round {round}, port {port}");
-        let row = |c: &VlanCounters| {
-            let n = [&c.rx, &c.tx, &c.encap, &c.learned, &c.moved];
-            n.map(|x| x.get())
-        };
-        for vl in [100, 10] {
-            for h in &hosts {
-                assert_eq!(a.dest(vl, h), b.dest(vl, h), "round {round}");
-            }
-            assert_eq!(row(a.ctr.vlan(vl)), row(b.ctr.vlan(vl)), "round {round}");
-        }
-        for d in Drop::ALL {
-            assert_eq!(a.drops(*d), b.drops(*d), "{}", d.name());
-        }
+        assert_same_state(&a, &b, &hosts, &format!("round {round}"));
     }
 }
 
@@ -1325,28 +1345,9 @@ fn the_encap_fast_path_agrees_with_port_input() {
                 _ => pkts.for_each(|pkt| port_input(view, &mut fdb, p, untagged, pkt, s, ctr)),
             }
         }
-        assert_eq!(outs[0].0, outs[2].0, "round {round}");
-        assert_eq!(outs[1].0, outs[2].0, "round {round}");
-        let row = |c: &VlanCounters| {
-            let n = [&c.rx, &c.tx, &c.encap, &c.flood, &c.learned, &c.moved];
-            n.map(|x| x.get())
-        };
-        for e in &envs[..2] {
-            for vl in [100, 10] {
-                for m in &all {
-                    assert_eq!(e.dest(vl, m), envs[2].dest(vl, m), "round {round}");
-                }
-                assert_eq!(row(e.ctr.vlan(vl)), row(envs[2].ctr.vlan(vl)));
-                let tb = |e: &Env| {
-                    let t = &e.ctr.too_big[usize::from(vl)];
-                    [t.encap.get(), t.local.get()]
-                };
-                assert_eq!(tb(e), tb(&envs[2]));
-            }
-            assert_eq!(e.ctr.punts.get(), envs[2].ctr.punts.get());
-            for d in Drop::ALL {
-                assert_eq!(e.drops(*d), envs[2].drops(*d), "{}", d.name());
-            }
+        for (e, out) in envs[..2].iter().zip(&outs) {
+            assert_eq!(out.0, outs[2].0, "round {round}");
+            assert_same_state(e, &envs[2], &all, &format!("round {round}"));
         }
     }
     // The fast path carried a good share, and not everything.
@@ -1465,25 +1466,9 @@ fn the_decap_fast_path_agrees_with_decap() {
                 }
             }
         }
-        assert_eq!(outs[0].0, outs[2].0, "round {round}");
-        assert_eq!(outs[1].0, outs[2].0, "round {round}");
-        let row = |c: &VlanCounters| {
-            let n = [&c.rx, &c.tx, &c.decap, &c.flood, &c.learned, &c.moved];
-            n.map(|x| x.get())
-        };
-        for e in &envs[..2] {
-            for vl in [100, 10] {
-                for m in &all {
-                    assert_eq!(e.dest(vl, m), envs[2].dest(vl, m), "round {round}");
-                }
-                assert_eq!(row(e.ctr.vlan(vl)), row(envs[2].ctr.vlan(vl)));
-                let tb = |e: &Env| [&e.ctr.too_big[usize::from(vl)].local].map(|c| c.get());
-                assert_eq!(tb(e), tb(&envs[2]));
-            }
-            assert_eq!(e.ctr.punts.get(), envs[2].ctr.punts.get());
-            for d in Drop::ALL {
-                assert_eq!(e.drops(*d), envs[2].drops(*d), "{}", d.name());
-            }
+        for (e, out) in envs[..2].iter().zip(&outs) {
+            assert_eq!(out.0, outs[2].0, "round {round}");
+            assert_same_state(e, &envs[2], &all, &format!("round {round}"));
         }
     }
     let tx = envs[2].ctr.vlan(100).tx.get() + envs[2].ctr.vlan(10).tx.get();
