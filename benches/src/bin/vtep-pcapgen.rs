@@ -100,13 +100,18 @@ struct Args {
     #[arg(long, value_name = "VID", value_parser = clap::value_parser!(u16).range(0..4095))]
     vlan: Option<u16>,
 
-    /// Number of distinct source MACs (02:00:00:01:00:00 + i), cycled per frame.
+    /// Number of distinct host MACs (02:00:00:01:00:00 + i), cycled per frame: the sources (the destinations with --reverse).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=0xfe_ffff))]
     macs: u32,
 
     /// Destination MAC of the (inner) frame.
     #[arg(long, default_value = "02:00:00:00:00:ff", value_parser = parse_mac)]
     dst_mac: Mac,
+
+    /// Swap the (inner) MACs: the frames come from --dst-mac and go to the
+    /// --macs host addresses in turn (the return traffic of the same hosts).
+    #[arg(long)]
+    reverse: bool,
 
     /// Number of distinct flows (UDP source ports 1024 + i; outer sport 49152 + i), cycled per frame.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16384))]
@@ -248,13 +253,12 @@ fn src_mac(i: usize, macs: u32) -> Mac {
 fn udp_frame(a: &Args, i: usize, size: usize) -> Vec<u8> {
     let flow = (i % a.flows as usize) as u16;
     let mut f = Vec::with_capacity(size);
-    push_eth(
-        &mut f,
-        a.dst_mac,
-        src_mac(i, a.macs),
-        a.vlan,
-        ETHERTYPE_IPV4,
-    );
+    let (dst, src) = if a.reverse {
+        (src_mac(i, a.macs), a.dst_mac)
+    } else {
+        (a.dst_mac, src_mac(i, a.macs))
+    };
+    push_eth(&mut f, dst, src, a.vlan, ETHERTYPE_IPV4);
     let ip_len = size - f.len();
     push_ipv4(&mut f, a.src_ip, a.dst_ip, ip_len, i as u16);
     let udp_start = f.len();
