@@ -215,6 +215,7 @@ drop_reasons! {
     PuntQueueFull = "punt-queue-full": "The control thread's queue was full (worker).",
     TxQueueFull = "tx-queue-full": "The TX queue was full (worker).",
     NotIpv4Underlay = "not-ipv4-underlay": "Non-IPv4, non-ARP frame on the underlay.",
+    ControlToSelf = "control-to-self": "A control-thread frame addressed to one of our own MACs.",
 }
 
 /// A heap array with one element per VLAN id.
@@ -815,6 +816,8 @@ pub trait Sink<P> {
 enum Source {
     Port(u16),
     Tunnel,
+    /// The control thread (an IRB's replies): no port, nothing to learn.
+    Control,
 }
 
 /// How the frame entered the bridge domain.
@@ -1239,6 +1242,40 @@ fn port_input<'a, P: Packet, S: Sink<P>>(
     forward(view, fdb, v, ing, dst, pkt, sink, ctr);
 }
 
+/// A frame the control thread sends into the bridge domain `vlan` (an
+/// IRB's ARP or echo reply): untagged, as built. It takes the way a frame
+/// from a local port takes (MAC table, tunnel, flood, counters), but comes
+/// from no port: nothing is learned, every member gets a flood copy, and a
+/// frame to one of our own MACs is dropped `control-to-self` rather than
+/// punted back.
+pub fn control_input<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    vlan: u16,
+    pkt: P,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let d = pkt.data();
+    if EthernetFrame::new_checked(d).is_err() {
+        return drop_pkt(sink, ctr, pkt, Drop::Runt);
+    }
+    let Some(v) = view.vlan(vlan) else {
+        return drop_pkt(sink, ctr, pkt, Drop::NoVlan);
+    };
+    let dst = Mac48::dst_of(d);
+    if !dst.is_multicast() && view.is_local_mac(dst) {
+        return drop_pkt(sink, ctr, pkt, Drop::ControlToSelf);
+    }
+    let ing = Ingress {
+        from: Source::Control,
+        vlan,
+        tag_len: 0,
+        pcp: 0,
+    };
+    forward(view, fdb, v, ing, dst, pkt, sink, ctr);
+}
+
 /// Bridging proper: punts, then unicast / encap / flood.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
@@ -1259,7 +1296,8 @@ fn forward<'a, P: Packet, S: Sink<P>>(
         ctr.punts.inc();
         return sink.punt(pkt);
     }
-    if let Some(irb) = v.irb_ip {
+    // The control thread's own ARP is never punted back to it.
+    if let (Some(irb), false) = (v.irb_ip, ing.from == Source::Control) {
         let d = pkt.data();
         let l3 = ETHERNET_HEADER_LEN + ing.tag_len;
         let et_at = field::ethernet::ETHERTYPE.start + ing.tag_len;
@@ -1289,11 +1327,11 @@ fn forward<'a, P: Packet, S: Sink<P>>(
         }
         Some(Dest::Vtep(ip)) => match (ing.from, v.tmpl.as_ref()) {
             (Source::Tunnel, _) => drop_pkt(sink, ctr, pkt, Drop::SplitHorizon),
-            (Source::Port(_), Some(t)) => match fdb.tunnel(view, v, t, ip) {
+            (_, Some(t)) => match fdb.tunnel(view, v, t, ip) {
                 Some(t) => encap_unicast(view, v, t, ing, pkt, sink, ctr),
                 None => drop_pkt(sink, ctr, pkt, Drop::UnresolvedVtep),
             },
-            (Source::Port(_), None) => flood(view, v, ing, pkt, sink, ctr),
+            (_, None) => flood(view, v, ing, pkt, sink, ctr),
         },
         None => flood(view, v, ing, pkt, sink, ctr),
     }
@@ -1470,7 +1508,7 @@ fn flood<P: Packet, S: Sink<P>>(
             flood_copy(view, v, &ing, &pkt, prev, &mut sport, sink, ctr);
         }
     }
-    if let (Source::Port(_), Some(_)) = (ing.from, v.tmpl) {
+    if ing.from != Source::Tunnel && v.tmpl.is_some() {
         let inner = inner_len(&pkt, v, &ing);
         let fits = v.remotes.is_empty() || fits_underlay(view, ing.vlan, inner, ctr);
         for r in &v.remotes {
