@@ -143,6 +143,33 @@ pub fn v3_report(records: &[GroupRecord]) -> Vec<u8> {
     with_checksum(m)
 }
 
+/// The records of a v3 report (`m` starts at the type byte), the
+/// checksum asserted right.
+pub fn parse_v3_report(m: &[u8]) -> Vec<GroupRecord> {
+    assert!(m.len() >= 8, "short IGMPv3 report");
+    assert_eq!(m[0], V3_REPORT, "not a v3 report");
+    assert_eq!(internet_checksum(m), 0, "IGMP checksum");
+    let n = usize::from(u16::from_be_bytes([m[6], m[7]]));
+    let ip = |at: usize| Ipv4Addr::new(m[at], m[at + 1], m[at + 2], m[at + 3]);
+    let mut at = 8;
+    let mut records = Vec::with_capacity(n);
+    for _ in 0..n {
+        assert!(at + 8 <= m.len(), "record overruns the report");
+        let aux_len = usize::from(m[at + 1]) * 4;
+        let nsrc = usize::from(u16::from_be_bytes([m[at + 2], m[at + 3]]));
+        let end = at + 8 + 4 * nsrc + aux_len;
+        assert!(end <= m.len(), "record overruns the report");
+        records.push(GroupRecord {
+            record_type: m[at],
+            group: ip(at + 4),
+            sources: (0..nsrc).map(|i| ip(at + 8 + 4 * i)).collect(),
+            aux: m[end - aux_len..end].to_vec(),
+        });
+        at = end;
+    }
+    records
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +212,10 @@ mod tests {
         assert_eq!(&r[16..24], &[9, 1, 0, 1, 239, 1, 1, 100]);
         assert_eq!(&r[24..32], &[10, 0, 0, 2, 0xaa, 0xbb, 0xcc, 0xdd]);
         assert_eq!(internet_checksum(&r), 0);
+        let back = parse_v3_report(&r);
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[1].aux, [0xaa, 0xbb, 0xcc, 0xdd]);
+        assert_eq!(back[1].sources, [Ipv4Addr::new(10, 0, 0, 2)]);
         assert_eq!(
             internet_checksum(&with_checksum(vec![0x11, 100, 9, 9, 0, 0, 0])),
             0

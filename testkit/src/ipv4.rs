@@ -169,7 +169,9 @@ impl Ipv4 {
         h.extend_from_slice(&self.src.octets());
         h.extend_from_slice(&self.dst.octets());
         h.extend_from_slice(&self.options);
-        let right = internet_checksum(&h);
+        // Over the header the IHL claims, which a test may have made a lie.
+        let covered = (usize::from(h[0] & 0x0f) * 4).min(h.len());
+        let right = internet_checksum(&h[..covered]);
         let c = match self.checksum {
             Checksum::Right => right,
             Checksum::Wrong => right ^ 0x0001,
@@ -262,6 +264,12 @@ mod tests {
             .version_ihl(0x65)
             .igmp(&[0; 8]);
         assert_eq!((set[14], set[17], set[24], set[25]), (0x65, 9, 0xab, 0xcd));
+        // A lying IHL of 16 bytes: the checksum covers those 16.
+        let short = Eth::new(A, B)
+            .ipv4([1, 1, 1, 1], [2, 2, 2, 2])
+            .version_ihl(0x44);
+        let short = short.payload(&[]);
+        assert_eq!(internet_checksum(&short[14..30]), 0);
         let flags = Eth::new(A, B).ipv4([1, 1, 1, 1], [2, 2, 2, 2]);
         let flags = flags.df().reserved_flag().payload(&[]);
         assert_eq!((flags[20], flags[21], flags[23]), (0xc0, 0, 0));

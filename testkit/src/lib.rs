@@ -42,6 +42,6 @@ pub use checksum::{internet_checksum, ones_complement_sum};
 pub use ethernet::{ethertype, ipv4_multicast_mac, pattern, push_tag, tagged, untagged, Eth, Tag};
 pub use ethernet::{Mac, BROADCAST, LLDP_MULTICAST, MIN_FRAME_LEN};
 pub use ipv4::{ip_proto, Ipv4, ROUTER_ALERT};
-pub use parse::{parse_arp, parse_eth, parse_ipv4, parse_udp, parse_vxlan};
+pub use parse::{fix_ipv4_checksum, parse_arp, parse_eth, parse_ipv4, parse_udp, parse_vxlan};
 pub use parse::{Ethernet, Ipv4Header, Outer, UdpHeader};
 pub use udp::{Udp, Vxlan, VXLAN_PORT};

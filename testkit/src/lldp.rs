@@ -86,6 +86,30 @@ impl Lldp {
     }
 }
 
+/// The (type, value) TLVs of an LLDP frame, up to the End TLV or the end
+/// of the frame (padding after End is not read).
+pub fn parse(frame: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let eth = crate::parse_eth(frame);
+    assert_eq!(eth.ethertype, ethertype::LLDP, "not LLDP");
+    let b = eth.payload;
+    let mut tlvs = Vec::new();
+    let mut at = 0;
+    while at + 2 <= b.len() {
+        let header = u16::from_be_bytes([b[at], b[at + 1]]);
+        let (kind, len) = ((header >> 9) as u8, usize::from(header & 0x01ff));
+        assert!(
+            at + 2 + len <= b.len(),
+            "TLV type {kind} overruns the frame"
+        );
+        tlvs.push((kind, b[at + 2..at + 2 + len].to_vec()));
+        at += 2 + len;
+        if kind == TLV_END {
+            break;
+        }
+    }
+    tlvs
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Eth, LLDP_MULTICAST};
@@ -116,6 +140,10 @@ mod tests {
         want.extend_from_slice(b"EX9200-1");
         want.extend_from_slice(&[0, 0]);
         assert_eq!(f, want);
+        let tlvs = super::parse(&f);
+        assert_eq!(tlvs.len(), 6);
+        assert_eq!(tlvs[1], (2, b"\x05et-2/0/0".to_vec()));
+        assert_eq!(tlvs[5], (0, vec![]));
         assert_eq!(super::tlv(127, &[0; 300])[..2], [0xff, 0x2c]);
     }
 }

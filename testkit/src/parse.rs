@@ -53,6 +53,18 @@ pub fn parse_eth(f: &[u8]) -> Ethernet<'_> {
     }
 }
 
+/// Recomputes the header checksum of the IPv4 packet in `f` (after any
+/// tags), for a test that changed a header byte and wants only that
+/// change to count.
+pub fn fix_ipv4_checksum(f: &mut [u8]) {
+    let at = f.len() - parse_eth(f).payload.len();
+    let hl = (usize::from(f[at] & 0x0f) * 4).min(f.len() - at);
+    f[at + 10] = 0;
+    f[at + 11] = 0;
+    let c = internet_checksum(&f[at..at + hl]);
+    f[at + 10..at + 12].copy_from_slice(&c.to_be_bytes());
+}
+
 /// An IPv4 header as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ipv4Header<'a> {
@@ -160,6 +172,8 @@ pub struct Outer {
     pub dst_ip: Ipv4Addr,
     pub tos: u8,
     pub ident: u16,
+    /// The flags and fragment offset word (0x4000: DF alone).
+    pub flags_frag: u16,
     pub ttl: u8,
     pub sport: u16,
     pub vni: u32,
@@ -192,6 +206,7 @@ pub fn parse_vxlan(f: &[u8]) -> Outer {
         dst_ip: ip_at(f, 30),
         tos: f[15],
         ident: be16(f, 18),
+        flags_frag: be16(f, 20),
         ttl: f[22],
         sport,
         vni: u32::from_be_bytes([0, f[46], f[47], f[48]]),
@@ -233,6 +248,11 @@ mod tests {
         assert!(ip.checksum_ok);
         assert_eq!(ip.options, &[1, 1, 1, 0]);
         assert_eq!(ip.payload, &icmp::echo_request(1, 2, &[3])[..]);
+        let mut g = f.clone();
+        g[26] = 1; // TTL
+        assert!(!parse_ipv4(parse_eth(&g).payload).checksum_ok);
+        fix_ipv4_checksum(&mut g);
+        assert!(parse_ipv4(parse_eth(&g).payload).checksum_ok);
         let ip = Ipv4Addr::new(1, 2, 3, 4);
         let g = Eth::new(BROADCAST, A).arp(&crate::Arp::gratuitous(A, ip));
         let (eth, arp) = parse_arp(&g);
@@ -256,6 +276,7 @@ mod tests {
         );
         assert_eq!(o.dst_ip, Ipv4Addr::new(239, 1, 1, 10));
         assert_eq!(o.inner, inner);
+        assert_eq!((o.flags_frag, o.tos, o.ident), (0x4000, 0, 0));
         let u = parse_udp(parse_ipv4(parse_eth(&f).payload).payload);
         assert_eq!((u.dport, usize::from(u.len)), (4789, 16 + inner.len()));
     }
