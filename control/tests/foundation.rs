@@ -10,7 +10,7 @@ const DST: [u8; 6] = [0x02, 0, 0, 0, 0, 0x02];
 fn pcap_pair(dir: &TempDir, frames: &[Vec<u8>]) -> (Vec<String>, std::path::PathBuf) {
     let inp = dir.path("in.pcap");
     let out = dir.path("out.pcap");
-    write_pcap(&inp, frames);
+    pcap::write(&inp, frames);
     let mut eal = eal_base();
     eal.push("--vdev".into());
     eal.push(format!("net_pcap0,rx_pcap={}", inp.display()));
@@ -34,7 +34,7 @@ fn io_mode_forwards_pcap_to_pcap_byte_for_byte() {
     v.wait_stats("200 frames out of port 1", |s| tx_packets(s, 1) == 200);
     let res = v.stop();
     assert_clean_exit(&res);
-    let got = read_pcap(&out, 1000);
+    let got = pcap::read(&out, 1000);
     assert_eq!(got.len(), frames.len());
     assert!(got == frames, "frames changed on the way through io mode");
 }
@@ -51,7 +51,7 @@ fn mac_mode_rewrites_the_source_mac_only() {
     let mac1 = cfg["ports"][1]["mac"].as_str().unwrap().to_string();
     v.wait_stats("50 frames out", |s| tx_packets(s, 1) == 50);
     assert_clean_exit(&v.stop());
-    let got = read_pcap(&out, 1000);
+    let got = pcap::read(&out, 1000);
     assert_eq!(got.len(), 50);
     let want_mac: Vec<u8> = mac1
         .split(':')
@@ -82,7 +82,7 @@ fn jumbo_frames_pass_at_9216_and_are_counted_as_oversize_at_1518() {
     );
     v.wait_stats("40 frames out", |s| tx_packets(s, 1) == 40);
     assert_clean_exit(&v.stop());
-    assert!(read_pcap(&out, 1000) == frames, "jumbo frames changed");
+    assert!(pcap::read(&out, 1000) == frames, "jumbo frames changed");
 
     // Default 1518: the 9018-byte frames are dropped and counted.
     let dir = TempDir::new("nojumbo");
@@ -93,7 +93,7 @@ fn jumbo_frames_pass_at_9216_and_are_counted_as_oversize_at_1518() {
     });
     assert_eq!(tx_packets(&s, 1), 20);
     assert_clean_exit(&v.stop());
-    let got = read_pcap(&out, 1000);
+    let got = pcap::read(&out, 1000);
     assert_eq!(got.len(), 20);
     assert!(got.iter().all(|f| f.len() == 1514));
 }
@@ -121,14 +121,14 @@ fn txonly_builds_frames_of_the_asked_size() {
     );
     v.wait_stats("frames sent", |s| tx_packets(s, 0) >= 64);
     assert_clean_exit(&v.stop());
-    let got = read_pcap(&out, 64);
+    let got = pcap::read(&out, 64);
     assert_eq!(got.len(), 64);
     let mut srcs = std::collections::HashSet::new();
     for f in &got {
         assert_eq!(f.len(), 1000);
         assert_eq!(&f[12..14], &[0x08, 0x00]);
         assert_eq!(u16::from_be_bytes([f[16], f[17]]), 986, "IPv4 total length");
-        assert_eq!(ip_checksum(&f[14..34]), 0, "IPv4 header checksum");
+        assert_eq!(internet_checksum(&f[14..34]), 0, "IPv4 header checksum");
         assert_eq!(u16::from_be_bytes([f[38], f[39]]), 966, "UDP length");
         srcs.insert(f[6..12].to_vec());
     }
@@ -199,7 +199,7 @@ fn quit_over_the_socket_shuts_down_cleanly() {
 fn bad_inputs_give_one_line_errors() {
     let dir = TempDir::new("bad");
     let pcap = dir.path("in.pcap");
-    write_pcap(&pcap, &[udp_frame(60, SRC, DST, 0)]);
+    pcap::write(&pcap, &[udp_frame(60, SRC, DST, 0)]);
     let null = |n: usize| {
         let mut e = eal_base();
         for i in 0..n {

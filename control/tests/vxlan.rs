@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 const H1: [u8; 6] = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
@@ -11,8 +12,9 @@ const VM: [u8; 6] = [0x00, 0x50, 0x56, 0xb9, 0x55, 0x58];
 const REMOTE_STATIC: [u8; 6] = [0x00, 0x50, 0x56, 0xaa, 0x00, 0x01];
 const REMOTE_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
 const BCAST: [u8; 6] = [0xff; 6];
-const OUR_IP: [u8; 4] = [192, 168, 24, 4];
-const PEER_IP: [u8; 4] = [192, 168, 24, 5];
+const OUR_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
+const PEER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
+const GROUP: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 100);
 
 /// Ports in --vdev order: 0 underlay "ul", 1 access "acc" (v100),
 /// 2 trunk "trk" (v100, v10).
@@ -88,7 +90,7 @@ static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.16
                     format!(".{q}")
                 };
                 let r = dir.path(&format!("rx{i}{sfx}.pcap"));
-                write_pcap(&r, frames);
+                pcap::write(&r, frames);
                 let t = dir.path(&format!("tx{i}{sfx}.pcap"));
                 dev += &format!(",rx_pcap={},tx_pcap={}", r.display(), t.display());
             }
@@ -109,7 +111,7 @@ static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.16
 
     /// Data frames vtep sent on a port: its own LLDP, IGMP and ARP left out.
     fn tx(&self, port: usize) -> Vec<Vec<u8>> {
-        read_pcap(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
+        pcap::read(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
             .into_iter()
             .filter(|f| !is_control_frame(f))
             .collect()
@@ -117,7 +119,7 @@ static-mac = [{{ vlan = "v100", mac = "00:50:56:aa:00:01", remote-vtep = "192.16
 
     /// vtep's own control-plane frames on a port.
     fn control_frames(&self, port: usize) -> Vec<Vec<u8>> {
-        read_pcap(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
+        pcap::read(&self.dir.path(&format!("tx{port}.pcap")), 10_000)
             .into_iter()
             .filter(|f| is_control_frame(f))
             .collect()
@@ -199,11 +201,11 @@ fn access_to_vxlan_unicast_and_group_with_inner_vlan_kept() {
     let g = parse_vxlan(&ul[1]);
     assert_eq!(
         (g.dst_mac, g.dst_ip, g.vni),
-        ([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64], [239, 1, 1, 100], 100)
+        ([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64], GROUP, 100)
     );
     assert_eq!(g.inner, tagged(&bcast, 100));
     let g = parse_vxlan(&ul[2]);
-    assert_eq!((g.dst_ip, g.vni), ([239, 1, 1, 100], 100));
+    assert_eq!((g.dst_ip, g.vni), (GROUP, 100));
     assert_eq!(g.inner, tagged(&bcast_big, 100));
     // And flooded to the trunk, tagged; never back to the access port.
     assert_eq!(
@@ -279,7 +281,7 @@ fn vxlan_to_access_learns_the_remote_vtep() {
         ),
         vxlan_frame(
             PEER_IP,
-            [239, 1, 1, 100],
+            GROUP,
             [0x01, 0x00, 0x5e, 0x01, 0x01, 0x64],
             100,
             &tagged(&inner_uc, 100),
@@ -387,7 +389,7 @@ fn two_workers_poll_one_queue_each_of_the_underlay() {
     assert_eq!(vlan(&vl, "v100")["decap"], 2, "{vl:#}");
     assert_clean_exit(&v.stop());
     let data = |name: &str| -> Vec<Vec<u8>> {
-        read_pcap(&lab.dir.path(name), 100)
+        pcap::read(&lab.dir.path(name), 100)
             .into_iter()
             .filter(|f| !is_control_frame(f))
             .collect()
@@ -428,13 +430,7 @@ fn tagged_inner_frames_are_dropped_without_decapsulate_accept_inner_vlan() {
 fn vmotion_rarp_moves_the_mac_on_the_first_frame() {
     // The VM first sits behind the remote VTEP, then announces itself on
     // the access port with ESXi's RARP.
-    let mut rarp = vec![0u8; 60];
-    rarp[0..6].copy_from_slice(&BCAST);
-    rarp[6..12].copy_from_slice(&VM);
-    rarp[12..14].copy_from_slice(&0x8035u16.to_be_bytes());
-    rarp[14..22].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, 3]);
-    rarp[22..28].copy_from_slice(&VM);
-    rarp[32..38].copy_from_slice(&VM);
+    let rarp = Eth::new(BCAST, VM).rarp(&Arp::rarp_request(VM));
     let rx_ul = vec![vxlan_frame(
         PEER_IP,
         OUR_IP,
@@ -442,7 +438,12 @@ fn vmotion_rarp_moves_the_mac_on_the_first_frame() {
         100,
         &tagged(&udp_frame(100, VM, H1, 8), 100),
     )];
-    let lab = Lab::new("move", 9216, true, [&rx_ul, &[rarp.clone()], &[]]);
+    let lab = Lab::new(
+        "move",
+        9216,
+        true,
+        [&rx_ul, std::slice::from_ref(&rarp), &[]],
+    );
     let v = lab.start();
     wait_rx(&v, 2);
     let t = v.json("show ethernet-switching table vlan-id 100");
@@ -461,7 +462,7 @@ fn vmotion_rarp_moves_the_mac_on_the_first_frame() {
     let ul = lab.tx(0);
     assert_eq!(ul.len(), 1);
     let g = parse_vxlan(&ul[0]);
-    assert_eq!(g.dst_ip, [239, 1, 1, 100]);
+    assert_eq!(g.dst_ip, GROUP);
     assert_eq!(g.inner, tagged(&rarp, 100));
 }
 
@@ -549,7 +550,7 @@ multicast-group = "239.1.1.100"
     )
     .unwrap();
     let rx = dir.path("rx.pcap");
-    write_pcap(
+    pcap::write(
         &rx,
         &[
             tagged(&udp_frame(100, H1, BCAST, 1), 100),

@@ -8,11 +8,11 @@ use dataplane::bridge::{
     VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable};
-use dataplane::wire::{self, EthernetFrame, Ipv4Packet, UdpPacket, VxlanHeader};
 use dataplane::{Packet, VecPacket};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use vtep_testkit::{parse_vxlan, pcap, Eth, BROADCAST, VXLAN_PORT};
 
 const UL_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
 const PEER_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0];
@@ -94,33 +94,17 @@ impl Sink<VecPacket> for Collect {
     }
 }
 
-/// An IPv4/UDP inner frame, optionally tagged.
+/// An IPv4/UDP inner frame of `len` bytes, 4 more when tagged.
 fn inner(dst: [u8; 6], src: [u8; 6], vid: Option<u16>, len: usize) -> Vec<u8> {
-    let mut f = vec![0u8; len + if vid.is_some() { 4 } else { 0 }];
-    let mut at = 12;
-    f[..6].copy_from_slice(&dst);
-    f[6..12].copy_from_slice(&src);
-    if let Some(v) = vid {
-        f[12..14].copy_from_slice(&wire::ethertype::VLAN.to_be_bytes());
-        f[14..16].copy_from_slice(&v.to_be_bytes());
-        at = 16;
-    }
-    f[at..at + 2].copy_from_slice(&wire::ethertype::IPV4.to_be_bytes());
-    let l3 = at + 2;
-    let body = f.len() - l3;
-    let mut ip = Ipv4Packet::new_unchecked(&mut f[l3..]);
-    ip.set_version_and_header_len(4, 20);
-    ip.set_total_len(body as u16);
-    ip.set_ttl(64);
-    ip.set_protocol(wire::ip_proto::UDP);
-    ip.set_src_addr(Ipv4Addr::new(100, 10, 1, 4));
-    ip.set_dst_addr(Ipv4Addr::new(100, 10, 1, 254));
-    ip.fill_checksum();
-    let mut u = UdpPacket::new_unchecked(&mut f[l3 + 20..]);
-    u.set_src_port(40000);
-    u.set_dst_port(2049);
-    u.set_len((body - 20) as u16);
-    f
+    let eth = Eth::new(dst, src);
+    let eth = match vid {
+        Some(v) => eth.vlan(v),
+        None => eth,
+    };
+    eth.ipv4([100, 10, 1, 4], [100, 10, 1, 254])
+        .udp(40000, 2049)
+        .payload_len(len - 42)
+        .build()
 }
 
 fn run(view: &View, macs: &MacTable, port: u16, f: &[u8]) -> Vec<(u16, Vec<u8>)> {
@@ -137,23 +121,6 @@ fn run(view: &View, macs: &MacTable, port: u16, f: &[u8]) -> Vec<(u16, Vec<u8>)>
     s.0
 }
 
-fn write_pcap(path: &Path, frames: &[&[u8]]) {
-    let mut b = Vec::new();
-    b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // pcap magic, µs
-    b.extend_from_slice(&2u16.to_le_bytes());
-    b.extend_from_slice(&4u16.to_le_bytes());
-    for v in [0u32, 0, 65535, 1] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    for (i, f) in frames.iter().enumerate() {
-        for v in [i as u32, 0, f.len() as u32, f.len() as u32] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        b.extend_from_slice(f);
-    }
-    std::fs::write(path, b).unwrap();
-}
-
 fn scratch() -> PathBuf {
     std::env::temp_dir().join(format!("vtep-golden-{}", std::process::id()))
 }
@@ -162,7 +129,7 @@ fn decode(tshark: &Path, name: &str, frame: &[u8]) -> String {
     let dir = scratch();
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{name}.pcap"));
-    write_pcap(&file, &[frame]);
+    pcap::write(&file, &[frame]);
     let out = Command::new(tshark)
         .arg("-r")
         .arg(&file)
@@ -217,11 +184,9 @@ fn golden_frames_decode_in_tshark() {
     assert_eq!(out.len(), 1);
     let (port, enc) = &out[0];
     assert_eq!(*port, 9);
-    assert_eq!(VxlanHeader::new_checked(&enc[42..]).unwrap().vni(), 100);
-    assert_eq!(
-        EthernetFrame::new_checked(&enc[..]).unwrap().dst_addr(),
-        PEER_MAC
-    );
+    let outer = parse_vxlan(enc);
+    assert_eq!(outer.vni, 100);
+    assert_eq!(outer.dst_mac, PEER_MAC);
     let t = decode(&tshark, "encap-unicast", enc);
     has(
         &t,
@@ -246,7 +211,7 @@ fn golden_frames_decode_in_tshark() {
     assert!(!t.contains("802.1Q"), "no inner tag on VLAN 100");
 
     // 2. Encap to the group with the inner VLAN kept (VLAN 10 from the trunk).
-    let f = inner(wire::BROADCAST_MAC, NETAPP, Some(10), 100);
+    let f = inner(BROADCAST, NETAPP, Some(10), 100);
     let out = run(&view, &macs, 2, &f);
     let grp: Vec<_> = out.iter().filter(|(p, _)| *p == 9).collect();
     assert_eq!(grp.len(), 1);
@@ -269,17 +234,12 @@ fn golden_frames_decode_in_tshark() {
     // 3. Decap output: from the peer to the trunk (re-tagged VLAN 100).
     macs.learn(100, &H1, Dest::Port(2), 1);
     let inner_f = inner(H1, NETAPP, None, 200);
-    let mut tun = vec![0u8; 50 + inner_f.len()];
-    tun[..50].copy_from_slice(&enc[..50]);
-    tun[50..].copy_from_slice(&inner_f);
-    {
-        let mut ip = Ipv4Packet::new_unchecked(&mut tun[14..]);
-        ip.set_src_addr(PEER_IP);
-        ip.set_dst_addr(OUR_IP);
-        ip.set_total_len((inner_f.len() + 36) as u16);
-        ip.fill_checksum();
-        UdpPacket::new_unchecked(&mut tun[34..]).set_len((inner_f.len() + 16) as u16);
-    }
+    let tun = Eth::new(UL_MAC, PEER_MAC)
+        .ipv4(PEER_IP, OUR_IP)
+        .df()
+        .udp(outer.sport, VXLAN_PORT)
+        .vxlan(100)
+        .wrap(&inner_f);
     let out = run(&view, &macs, 9, &tun);
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].0, 2);

@@ -1,13 +1,15 @@
 //! Test harness: runs the real `vtep` binary (one EAL per process, no
 //! hugepages, `--no-shconf`) on DPDK virtual devices, talks to it through
-//! `vtep ctl`, and reads/writes classic pcap files.
+//! `vtep ctl`; frames and pcap files come from the test oracle.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+pub use vtep_testkit::*;
 
 pub const VTEP: &str = env!("CARGO_BIN_EXE_vtep");
 
@@ -50,100 +52,16 @@ pub fn eal_base() -> Vec<String> {
     .collect()
 }
 
-/// Writes frames to a classic pcap file (Ethernet link type).
-pub fn write_pcap(path: &Path, frames: &[Vec<u8>]) {
-    let mut f = std::fs::File::create(path).unwrap();
-    let mut hdr = Vec::new();
-    hdr.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    hdr.extend_from_slice(&2u16.to_le_bytes());
-    hdr.extend_from_slice(&4u16.to_le_bytes());
-    hdr.extend_from_slice(&0i32.to_le_bytes());
-    hdr.extend_from_slice(&0u32.to_le_bytes());
-    hdr.extend_from_slice(&65535u32.to_le_bytes());
-    hdr.extend_from_slice(&1u32.to_le_bytes());
-    f.write_all(&hdr).unwrap();
-    for (i, fr) in frames.iter().enumerate() {
-        let mut r = Vec::new();
-        r.extend_from_slice(&(i as u32).to_le_bytes());
-        r.extend_from_slice(&0u32.to_le_bytes());
-        r.extend_from_slice(&(fr.len() as u32).to_le_bytes());
-        r.extend_from_slice(&(fr.len() as u32).to_le_bytes());
-        f.write_all(&r).unwrap();
-        f.write_all(fr).unwrap();
-    }
-}
-
-/// Reads up to `max` frames of a classic pcap file (either byte order,
-/// micro- or nanosecond magic).
-pub fn read_pcap(path: &Path, max: usize) -> Vec<Vec<u8>> {
-    let mut f = BufReader::new(std::fs::File::open(path).unwrap());
-    let mut gh = [0u8; 24];
-    if f.read_exact(&mut gh).is_err() {
-        return Vec::new();
-    }
-    let magic = u32::from_le_bytes(gh[0..4].try_into().unwrap());
-    let le = matches!(magic, 0xa1b2c3d4 | 0xa1b23c4d);
-    assert!(
-        le || matches!(magic.swap_bytes(), 0xa1b2c3d4 | 0xa1b23c4d),
-        "not a pcap file: {}",
-        path.display()
-    );
-    let u32_at = |b: &[u8]| {
-        let a: [u8; 4] = b.try_into().unwrap();
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let mut out = Vec::new();
-    let mut rh = [0u8; 16];
-    while out.len() < max && f.read_exact(&mut rh).is_ok() {
-        let caplen = u32_at(&rh[8..12]) as usize;
-        let mut d = vec![0u8; caplen];
-        if f.read_exact(&mut d).is_err() {
-            break;
-        }
-        out.push(d);
-    }
-    out
-}
-
-/// An Ethernet/IPv4/UDP frame of exactly `len` bytes (no FCS), with a
-/// pattern payload that makes byte-level mix-ups visible.
+/// An Ethernet/IPv4/UDP frame of exactly `len` bytes (no FCS) from
+/// 10.0.0.1:1000+seed to 10.0.0.2:9, with a pattern payload that makes
+/// byte-level mix-ups visible.
 pub fn udp_frame(len: usize, src_mac: [u8; 6], dst_mac: [u8; 6], seed: u8) -> Vec<u8> {
-    assert!(len >= 42);
-    let mut f = vec![0u8; len];
-    f[0..6].copy_from_slice(&dst_mac);
-    f[6..12].copy_from_slice(&src_mac);
-    f[12..14].copy_from_slice(&0x0800u16.to_be_bytes());
-    let ip_len = (len - 14) as u16;
-    f[14] = 0x45;
-    f[16..18].copy_from_slice(&ip_len.to_be_bytes());
-    f[22] = 64;
-    f[23] = 17;
-    f[26..30].copy_from_slice(&[10, 0, 0, 1]);
-    f[30..34].copy_from_slice(&[10, 0, 0, 2]);
-    let c = ip_checksum(&f[14..34]);
-    f[24..26].copy_from_slice(&c.to_be_bytes());
-    f[34..36].copy_from_slice(&(1000 + seed as u16).to_be_bytes());
-    f[36..38].copy_from_slice(&9u16.to_be_bytes());
-    f[38..40].copy_from_slice(&(ip_len - 20).to_be_bytes());
-    for (i, b) in f[42..].iter_mut().enumerate() {
-        *b = seed.wrapping_add(i as u8);
-    }
-    f
-}
-
-pub fn ip_checksum(h: &[u8]) -> u16 {
-    let mut s: u32 = 0;
-    for c in h.chunks(2) {
-        s += u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]) as u32;
-    }
-    while s > 0xffff {
-        s = (s & 0xffff) + (s >> 16);
-    }
-    !(s as u16)
+    assert!(len >= MIN_FRAME_LEN, "{len} bytes is a runt");
+    Eth::new(dst_mac, src_mac)
+        .ipv4([10, 0, 0, 1], [10, 0, 0, 2])
+        .udp(1000 + u16::from(seed), 9)
+        .payload(&pattern(seed, len - 42))
+        .build()
 }
 
 /// A running vtep process.
@@ -317,91 +235,18 @@ pub fn run_expect_fail(eal: &[String], opts: &[&str]) -> (i32, String) {
     )
 }
 
-/// Prepends an 802.1Q tag after the MACs.
-pub fn tagged(frame: &[u8], vid: u16) -> Vec<u8> {
-    let mut f = frame[..12].to_vec();
-    f.extend_from_slice(&0x8100u16.to_be_bytes());
-    f.extend_from_slice(&vid.to_be_bytes());
-    f.extend_from_slice(&frame[12..]);
-    f
-}
-
 /// Wraps `inner` in Ethernet/IPv4/UDP/VXLAN as a remote VTEP would.
 pub fn vxlan_frame(
-    src_ip: [u8; 4],
-    dst_ip: [u8; 4],
+    src_ip: impl Into<Ipv4Addr>,
+    dst_ip: impl Into<Ipv4Addr>,
     dst_mac: [u8; 6],
     vni: u32,
     inner: &[u8],
 ) -> Vec<u8> {
-    let mut f = Vec::with_capacity(50 + inner.len());
-    f.extend_from_slice(&dst_mac);
-    f.extend_from_slice(&[0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
-    f.extend_from_slice(&0x0800u16.to_be_bytes());
-    let ip_len = (20 + 8 + 8 + inner.len()) as u16;
-    let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0];
-    ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
-    ip.extend_from_slice(&src_ip);
-    ip.extend_from_slice(&dst_ip);
-    let c = ip_checksum(&ip);
-    ip[10..12].copy_from_slice(&c.to_be_bytes());
-    f.extend_from_slice(&ip);
-    f.extend_from_slice(&50000u16.to_be_bytes());
-    f.extend_from_slice(&4789u16.to_be_bytes());
-    f.extend_from_slice(&(ip_len - 20).to_be_bytes());
-    f.extend_from_slice(&[0, 0]);
-    f.extend_from_slice(&[0x08, 0, 0, 0]);
-    f.extend_from_slice(&(vni << 8).to_be_bytes());
-    f.extend_from_slice(inner);
-    f
-}
-
-/// The fields of a VXLAN frame vtep sent, checked for RFC 7348 shape.
-#[derive(Debug)]
-pub struct Outer {
-    pub dst_mac: [u8; 6],
-    pub src_ip: [u8; 4],
-    pub dst_ip: [u8; 4],
-    pub ttl: u8,
-    pub sport: u16,
-    pub vni: u32,
-    pub inner: Vec<u8>,
-}
-
-pub fn parse_vxlan(f: &[u8]) -> Outer {
-    assert!(f.len() >= 50, "short VXLAN frame");
-    assert_eq!(&f[12..14], &[0x08, 0x00], "outer EtherType");
-    assert_eq!(f[14], 0x45, "outer IPv4 without options");
-    assert_eq!(
-        u16::from_be_bytes([f[16], f[17]]) as usize,
-        f.len() - 14,
-        "outer IP length"
-    );
-    assert_eq!(f[20] & 0x40, 0x40, "DF set");
-    assert_eq!(f[23], 17, "UDP");
-    assert_eq!(ip_checksum(&f[14..34]), 0, "outer IPv4 checksum");
-    assert_eq!(
-        u16::from_be_bytes([f[36], f[37]]),
-        4789,
-        "UDP destination port"
-    );
-    assert_eq!(
-        u16::from_be_bytes([f[38], f[39]]) as usize,
-        f.len() - 34,
-        "UDP length"
-    );
-    assert_eq!(&f[40..42], &[0, 0], "UDP checksum 0");
-    let sport = u16::from_be_bytes([f[34], f[35]]);
-    assert!(sport >= 49152, "source port {sport} outside 49152-65535");
-    assert_eq!(&f[42..46], &[0x08, 0, 0, 0], "VXLAN flags and reserved");
-    assert_eq!(f[49], 0, "VXLAN reserved byte");
-    Outer {
-        dst_mac: f[0..6].try_into().unwrap(),
-        src_ip: f[26..30].try_into().unwrap(),
-        dst_ip: f[30..34].try_into().unwrap(),
-        ttl: f[22],
-        sport,
-        vni: u32::from_be_bytes([0, f[46], f[47], f[48]]),
-        inner: f[50..].to_vec(),
-    }
+    Eth::new(dst_mac, [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0])
+        .ipv4(src_ip, dst_ip)
+        .df()
+        .udp(50000, VXLAN_PORT)
+        .vxlan(vni)
+        .wrap(inner)
 }
