@@ -13,6 +13,7 @@ use crossbeam::utils::CachePadded;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use wire::{ethernet, Mac};
 
 /// Forwarding modes, with testpmd's names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,7 +285,7 @@ pub struct Worker {
     pub scatter: bool,
     pub streams: Vec<Stream>,
     /// MAC of every port, indexed by port id (mac mode).
-    pub port_macs: Vec<[u8; 6]>,
+    pub port_macs: Vec<Mac>,
     pub stats: Arc<Vec<PortStats>>,
     pub ctl: Arc<Control>,
     /// (port, TX queue this worker owns on it, ring) for control frames.
@@ -395,8 +396,8 @@ impl Worker {
             Mode::Mac => {
                 let mac = self.port_macs[s.tx_port as usize];
                 for i in 0..pkts.len() {
-                    if let Some(src) = pkts.data_mut(i).get_mut(6..12) {
-                        src.copy_from_slice(&mac);
+                    if let Some(src) = pkts.data_mut(i).get_mut(ethernet::field::SOURCE) {
+                        src.copy_from_slice(&mac.0);
                     }
                 }
             }
@@ -585,10 +586,10 @@ impl Worker {
 
 /// Builds the txonly frame header: Ethernet, IPv4 (checksummed), UDP, for
 /// a frame of `len` bytes sent from `src_mac`.
-pub fn txonly_header(src_mac: [u8; 6], len: u16) -> Vec<u8> {
+pub fn txonly_header(src_mac: Mac, len: u16) -> Vec<u8> {
     let mut h = vec![0u8; 14 + 20 + 8];
     h[0..6].copy_from_slice(&[0x02, 0, 0, 0, 0, 0xff]);
-    h[6..12].copy_from_slice(&src_mac);
+    h[6..12].copy_from_slice(&src_mac.0);
     h[12..14].copy_from_slice(&0x0800u16.to_be_bytes());
     let ip_len = len - 14;
     let ip = &mut h[14..34];
@@ -599,7 +600,7 @@ pub fn txonly_header(src_mac: [u8; 6], len: u16) -> Vec<u8> {
     ip[9] = 17;
     ip[12..16].copy_from_slice(&[198, 18, 0, 1]);
     ip[16..20].copy_from_slice(&[198, 18, 0, 2]);
-    let c = crate::wire::checksum::checksum(ip);
+    let c = wire::checksum::checksum(ip);
     ip[10..12].copy_from_slice(&c.to_be_bytes());
     let udp = &mut h[34..42];
     udp[0..2].copy_from_slice(&1024u16.to_be_bytes());
@@ -717,8 +718,8 @@ mod tests {
 
     #[test]
     fn txonly_header_checksum_verifies() {
-        let h = txonly_header([2, 0, 0, 0, 0, 1], 9018);
-        assert!(crate::wire::checksum::verify(&h[14..34]));
+        let h = txonly_header(Mac([2, 0, 0, 0, 0, 1]), 9018);
+        assert!(wire::checksum::verify(&h[14..34]));
         assert_eq!(u16::from_be_bytes([h[16], h[17]]), 9004);
         assert_eq!(u16::from_be_bytes([h[38], h[39]]), 8984);
     }

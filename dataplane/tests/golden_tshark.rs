@@ -8,17 +8,17 @@ use dataplane::bridge::{
     VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable};
-use dataplane::wire::{self, EthernetFrame, Ipv4Packet, UdpPacket, VxlanHeader};
 use dataplane::{Packet, VecPacket};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use wire::{EthernetFrame, Ipv4Packet, Mac, UdpPacket, VxlanHeader};
 
-const UL_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
-const PEER_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0];
-const H1: [u8; 6] = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
-const H2: [u8; 6] = [0x00, 0x50, 0x56, 0x69, 0x37, 0xdb];
-const NETAPP: [u8; 6] = [0x02, 0xa0, 0x98, 0x2c, 0x06, 0xcc];
+const UL_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
+const PEER_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0]);
+const H1: Mac = Mac([0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31]);
+const H2: Mac = Mac([0x00, 0x50, 0x56, 0x69, 0x37, 0xdb]);
+const NETAPP: Mac = Mac([0x02, 0xa0, 0x98, 0x2c, 0x06, 0xcc]);
 const OUR_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
 const PEER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
 
@@ -42,7 +42,7 @@ fn cfg() -> BridgeConfig {
         port_id: id,
         name: format!("p{id}"),
         mode,
-        mac: [0x02, 0, 0, 0, 0, id as u8],
+        mac: Mac([0x02, 0, 0, 0, 0, id as u8]),
         mtu: 9000,
     };
     let vlan = |id: u16, group: Ipv4Addr, inner: bool| VlanConf {
@@ -74,7 +74,7 @@ fn cfg() -> BridgeConfig {
             udp_port: 4789,
             ttl: 64,
         }),
-        router_mac: [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0],
+        router_mac: Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         neighbors: vec![(PEER_IP, PEER_MAC)],
     }
 }
@@ -95,11 +95,11 @@ impl Sink<VecPacket> for Collect {
 }
 
 /// An IPv4/UDP inner frame, optionally tagged.
-fn inner(dst: [u8; 6], src: [u8; 6], vid: Option<u16>, len: usize) -> Vec<u8> {
+fn inner(dst: Mac, src: Mac, vid: Option<u16>, len: usize) -> Vec<u8> {
     let mut f = vec![0u8; len + if vid.is_some() { 4 } else { 0 }];
     let mut at = 12;
-    f[..6].copy_from_slice(&dst);
-    f[6..12].copy_from_slice(&src);
+    f[..6].copy_from_slice(&dst.0);
+    f[6..12].copy_from_slice(&src.0);
     if let Some(v) = vid {
         f[12..14].copy_from_slice(&wire::ethertype::VLAN.to_be_bytes());
         f[14..16].copy_from_slice(&v.to_be_bytes());
@@ -246,7 +246,7 @@ fn golden_frames_decode_in_tshark() {
     assert!(!t.contains("802.1Q"), "no inner tag on VLAN 100");
 
     // 2. Encap to the group with the inner VLAN kept (VLAN 10 from the trunk).
-    let f = inner(wire::BROADCAST_MAC, NETAPP, Some(10), 100);
+    let f = inner(Mac::BROADCAST, NETAPP, Some(10), 100);
     let out = run(&view, &macs, 2, &f);
     let grp: Vec<_> = out.iter().filter(|(p, _)| *p == 9).collect();
     assert_eq!(grp.len(), 1);
