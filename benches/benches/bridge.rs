@@ -15,14 +15,14 @@ use dataplane::bridge::{
     Underlay, View, VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable, Memo};
-use dataplane::wire::{self, Ipv4Packet, UdpPacket, VxlanHeader};
 use dataplane::{Packet, VecPacket};
 use std::net::Ipv4Addr;
+use wire::{Ipv4Packet, Mac, UdpPacket, VxlanHeader};
 
-const UL_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
-const PEER_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0];
-const H1: [u8; 6] = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
-const H2: [u8; 6] = [0x00, 0x50, 0x56, 0x69, 0x37, 0xdb];
+const UL_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
+const PEER_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0]);
+const H1: Mac = Mac([0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31]);
+const H2: Mac = Mac([0x00, 0x50, 0x56, 0x69, 0x37, 0xdb]);
 const OUR_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
 const PEER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
 
@@ -31,7 +31,7 @@ fn cfg() -> BridgeConfig {
         port_id: id,
         name: format!("p{id}"),
         mode,
-        mac: [0x02, 0, 0, 0, 0, id as u8],
+        mac: Mac([0x02, 0, 0, 0, 0, id as u8]),
         mtu: 9000,
     };
     BridgeConfig {
@@ -60,7 +60,7 @@ fn cfg() -> BridgeConfig {
             udp_port: 4789,
             ttl: 64,
         }),
-        router_mac: [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0],
+        router_mac: Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         neighbors: vec![(PEER_IP, PEER_MAC)],
     }
 }
@@ -86,10 +86,10 @@ impl Sink<VecPacket> for Recycle {
     }
 }
 
-fn inner(dst: [u8; 6], src: [u8; 6], len: usize) -> Vec<u8> {
+fn inner(dst: Mac, src: Mac, len: usize) -> Vec<u8> {
     let mut f = vec![0u8; len];
-    f[..6].copy_from_slice(&dst);
-    f[6..12].copy_from_slice(&src);
+    f[..6].copy_from_slice(&dst.0);
+    f[6..12].copy_from_slice(&src.0);
     f[12..14].copy_from_slice(&wire::ethertype::IPV4.to_be_bytes());
     let mut ip = Ipv4Packet::new_unchecked(&mut f[14..]);
     ip.set_version_and_header_len(4, 20);
@@ -108,8 +108,8 @@ fn inner(dst: [u8; 6], src: [u8; 6], len: usize) -> Vec<u8> {
 
 fn vxlan(inner: &[u8]) -> Vec<u8> {
     let mut f = vec![0u8; 50 + inner.len()];
-    f[..6].copy_from_slice(&UL_MAC);
-    f[6..12].copy_from_slice(&PEER_MAC);
+    f[..6].copy_from_slice(&UL_MAC.0);
+    f[6..12].copy_from_slice(&PEER_MAC.0);
     f[12..14].copy_from_slice(&wire::ethertype::IPV4.to_be_bytes());
     let mut ip = Ipv4Packet::new_unchecked(&mut f[14..]);
     ip.set_version_and_header_len(4, 20);
@@ -142,7 +142,7 @@ fn bench(c: &mut Criterion) {
         ("encap_9014", 1, inner(H2, H1, 9014)),
         ("decap_64", 9, vxlan(&inner(H1, H2, 64))),
         ("decap_9014", 9, vxlan(&inner(H1, H2, 9014))),
-        ("flood_3_copies_64", 1, inner(wire::BROADCAST_MAC, H1, 64)),
+        ("flood_3_copies_64", 1, inner(Mac::BROADCAST, H1, 64)),
     ];
     for (name, port, frame) in cases {
         let mut sink = Recycle(Some(VecPacket::new(&frame)));
@@ -160,12 +160,14 @@ fn bench(c: &mut Criterion) {
         (
             "encap_64_burst32",
             1,
-            (0..32).map(|i| inner(H2, src(i), 64)).collect(),
+            (0..32).map(|i| inner(H2, Mac(src(i)), 64)).collect(),
         ),
         (
             "decap_64_burst32",
             9,
-            (0..32).map(|i| vxlan(&inner(H1, src(i), 64))).collect(),
+            (0..32)
+                .map(|i| vxlan(&inner(H1, Mac(src(i)), 64)))
+                .collect(),
         ),
     ];
     g.throughput(Throughput::Elements(32));

@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use dataplane::mactable::{Dest, Learn, Mac, MacTable};
+use dataplane::mactable::{Dest, Learn, MacTable};
+use wire::Mac;
 
 const ENTRIES: usize = 1_000_000;
 /// Capacity 2^20 entries (1.5 × 2^20 slots, 32 MiB).
@@ -31,7 +32,7 @@ fn keys() -> Vec<(u16, Mac)> {
         let r = splitmix(&mut s);
         let vlan = 1 + (r >> 48) as u16 % 4094;
         let b = r.to_be_bytes();
-        let mac = [b[2] & 0xfe, b[3], b[4], b[5], b[6], b[7]];
+        let mac = Mac([b[2] & 0xfe, b[3], b[4], b[5], b[6], b[7]]);
         if seen.insert((vlan, mac)) {
             v.push((vlan, mac));
         }
@@ -120,7 +121,7 @@ fn bench(c: &mut Criterion) {
                 let r = splitmix(&mut s).to_be_bytes();
                 // Locally administered bit set: never in `keys`.
                 let mac = [0x02 | r[0], r[1], r[2], r[3], r[4], (c ^ i) as u8];
-                hits += t.lookup(*vlan, &mac).is_some() as u32;
+                hits += t.lookup(*vlan, &Mac(mac)).is_some() as u32;
             }
             hits
         })

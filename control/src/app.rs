@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use wire::Mac;
 
 /// Set by SIGINT/SIGTERM; the control loop then shuts down in order.
 static SIGNALLED: std::sync::LazyLock<Arc<AtomicBool>> =
@@ -33,7 +34,7 @@ pub struct PortInfo {
     pub port: Port,
     pub name: String,
     pub driver: String,
-    pub mac: [u8; 6],
+    pub mac: Mac,
     pub state: PortState,
     pub rxq: u16,
     pub txq: u16,
@@ -270,10 +271,10 @@ fn bring_up_and_serve(
             .collect::<Vec<_>>(),
     );
     let ctl = Arc::new(Control::default());
-    let port_macs: Vec<[u8; 6]> = infos_out.iter().map(|p| p.mac).collect();
+    let port_macs: Vec<Mac> = infos_out.iter().map(|p| p.mac).collect();
     let max_frame = opts.max_pkt_len - 4; // DPDK counts the FCS, frames in memory do not
     let txonly = (mode == Mode::TxOnly).then(|| {
-        let hdr = worker::txonly_header([0x02, 0, 0, 0, 0, 0], opts.txpkts);
+        let hdr = worker::txonly_header(Mac([0x02, 0, 0, 0, 0, 0]), opts.txpkts);
         (
             TxOnly {
                 len: opts.txpkts,
@@ -322,7 +323,7 @@ fn bring_up_and_serve(
             p.port.0,
             p.name,
             p.driver,
-            stats::mac_str(&p.mac),
+            p.mac,
             p.state.mtu,
             p.rxq,
             p.txq,
@@ -458,7 +459,7 @@ impl App {
         let now = Instant::now();
         let out = &mut self.out;
         let macs = sw.macs.clone();
-        let lookup = move |vlan: u16, mac: &[u8; 6]| macs.lookup(vlan, mac).map(|e| e.dest);
+        let lookup = move |vlan: u16, mac: &Mac| macs.lookup(vlan, mac).map(|e| e.dest);
         sw.poll(|port, m| plane.handle(port, &m.to_vec(), now, &lookup, out));
         if self
             .last_vtep_scan

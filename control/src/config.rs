@@ -3,7 +3,7 @@
 //! The file is read into raw serde structs (`deny_unknown_fields`, kebab-case
 //! keys, every value optional so that a missing or out-of-range value gets our
 //! own message), then [`validate`](RawConfig::validate)d into a [`Config`] with
-//! resolved types: IPv4 addresses, prefix lengths, MACs as `[u8; 6]`, VLAN
+//! resolved types: IPv4 addresses, prefix lengths, MACs as [`Mac`], VLAN
 //! members as sorted VLAN ids, defaults filled in.
 //!
 //! Every error is one line, `key: reason`, e.g.
@@ -22,9 +22,11 @@ use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 use std::net::Ipv4Addr;
 use std::path::Path;
+use wire::{ipv4, vxlan, Mac};
 
-pub const DEFAULT_UDP_PORT: u16 = 4789;
-pub const DEFAULT_TTL: u8 = 64;
+/// Where BUM traffic of a VNI goes: the bridge's own type.
+pub use dataplane::bridge::Flood;
+
 pub const DEFAULT_MTU: u16 = 1500;
 pub const MIN_MTU: u16 = 68;
 pub const MAX_MTU: u16 = 9216;
@@ -32,11 +34,8 @@ pub const DEFAULT_MAC_TABLE_AGING_TIME: u32 = 300;
 pub const MAX_MAC_TABLE_AGING_TIME: u32 = 1_000_000;
 pub const DEFAULT_MAC_TABLE_SIZE: u32 = 65536;
 pub const MAX_MAC_TABLE_SIZE: u32 = 1 << 24;
-pub const MAX_VNI: u32 = (1 << 24) - 1;
-/// Inner Ethernet (14) + VXLAN (8) + UDP (8) + IPv4 (20).
-pub const VXLAN_OVERHEAD: u16 = 50;
 /// The inner 802.1Q tag kept by `encapsulate-inner-vlan`.
-pub const INNER_TAG: u16 = 4;
+pub const INNER_TAG: u16 = wire::ethernet::VLAN_TAG_LEN as u16;
 
 // ---------------------------------------------------------------- errors
 
@@ -127,23 +126,15 @@ impl Serialize for Ipv4Net {
     }
 }
 
-/// `aa:bb:cc:dd:ee:ff`.
-pub fn format_mac(m: &[u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
-}
-
-fn ser_mac<S: Serializer>(m: &[u8; 6], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format_mac(m))
-}
-
-fn ser_opt_mac<S: Serializer>(m: &Option<[u8; 6]>, s: S) -> Result<S::Ok, S::Error> {
-    match m {
-        Some(m) => s.serialize_some(&format_mac(m)),
-        None => s.serialize_none(),
+/// `{"multicast-group": "239.1.1.10"}` or `{"static-remote-vteps": [...]}`.
+fn ser_flood<S: Serializer>(f: &Flood, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(1))?;
+    match f {
+        Flood::Group(g) => m.serialize_entry("multicast-group", g)?,
+        Flood::Static(l) => m.serialize_entry("static-remote-vteps", l)?,
     }
+    m.end()
 }
 
 /// The validated configuration.
@@ -194,8 +185,7 @@ pub struct Vtep {
     /// For LLDP.
     pub system_name: Option<String>,
     /// The MAC the IRBs answer with; the port's MAC when unset.
-    #[serde(serialize_with = "ser_opt_mac")]
-    pub router_mac: Option<[u8; 6]>,
+    pub router_mac: Option<Mac>,
 }
 
 /// `[interfaces."name"]`.
@@ -241,8 +231,7 @@ pub enum InterfaceKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaticArp {
     pub address: Ipv4Addr,
-    #[serde(serialize_with = "ser_mac")]
-    pub mac: [u8; 6],
+    pub mac: Mac,
 }
 
 impl Interface {
@@ -297,20 +286,12 @@ pub struct Vlan {
 #[serde(rename_all = "kebab-case")]
 pub struct Vxlan {
     pub vni: u32,
+    #[serde(serialize_with = "ser_flood")]
     pub flood: Flood,
     /// Keep the 802.1Q tag inside the VXLAN payload (default false).
     pub encapsulate_inner_vlan: bool,
     /// Accept decapsulated frames that carry an 802.1Q tag (default false).
     pub decapsulate_accept_inner_vlan: bool,
-}
-
-/// Where BUM traffic of a VNI goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Flood {
-    MulticastGroup(Ipv4Addr),
-    /// Head-end replication.
-    StaticRemoteVteps(Vec<Ipv4Addr>),
 }
 
 /// `[ethernet-switching]`.
@@ -328,8 +309,7 @@ pub struct EthernetSwitching {
 pub struct StaticMac {
     /// VLAN id.
     pub vlan: u16,
-    #[serde(serialize_with = "ser_mac")]
-    pub mac: [u8; 6],
+    pub mac: Mac,
     pub target: StaticMacTarget,
 }
 
@@ -497,28 +477,14 @@ fn parse_net(key: &str, s: &str) -> Result<Ipv4Net, ConfigError> {
     Ok(Ipv4Net { addr, prefix_len })
 }
 
-/// `aa:bb:cc:dd:ee:ff` (either case).
-pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
-    let mut m = [0u8; 6];
-    let mut parts = s.split(':');
-    for b in m.iter_mut() {
-        let p = parts.next()?;
-        if p.len() != 2 {
-            return None;
-        }
-        *b = u8::from_str_radix(p, 16).ok()?;
-    }
-    parts.next().is_none().then_some(m)
-}
-
-fn parse_unicast_mac(key: &str, s: &str) -> Result<[u8; 6], ConfigError> {
-    let Some(m) = parse_mac(s) else {
+fn parse_unicast_mac(key: &str, s: &str) -> Result<Mac, ConfigError> {
+    let Ok(m) = s.parse::<Mac>() else {
         return err(
             key,
             format!("{s:?} is not a MAC address (aa:bb:cc:dd:ee:ff)"),
         );
     };
-    if m[0] & 1 != 0 || m == [0; 6] {
+    if !m.is_valid_source() {
         return err(key, format!("{s} is not a unicast MAC address"));
     }
     Ok(m)
@@ -564,8 +530,18 @@ impl RawConfig {
     fn validate(self) -> Result<Config, ConfigError> {
         // [vtep] scalars.
         let rv = &self.vtep;
-        let udp_port = in_range("vtep.udp-port", rv.udp_port.unwrap_or(4789), 1, 65535)? as u16;
-        let ttl = in_range("vtep.ttl", rv.ttl.unwrap_or(64), 1, 255)? as u8;
+        let udp_port = in_range(
+            "vtep.udp-port",
+            rv.udp_port.unwrap_or(vxlan::PORT.into()),
+            1,
+            65535,
+        )? as u16;
+        let ttl = in_range(
+            "vtep.ttl",
+            rv.ttl.unwrap_or(ipv4::DEFAULT_TTL.into()),
+            1,
+            255,
+        )? as u8;
         let igmp_version = match rv.igmp_version.unwrap_or(3) {
             2 => IgmpVersion::V2,
             3 => IgmpVersion::V3,
@@ -616,7 +592,7 @@ impl RawConfig {
                     let Some(vni) = x.vni else {
                         return err(format!("{kx}.vni"), "missing");
                     };
-                    let vni = in_range(&format!("{kx}.vni"), vni, 0, MAX_VNI.into())? as u32;
+                    let vni = in_range(&format!("{kx}.vni"), vni, 0, vxlan::VNI_MAX.into())? as u32;
                     if let Some(o) = vlans
                         .iter()
                         .find(|o| o.vxlan.as_ref().is_some_and(|ox| ox.vni == vni))
@@ -636,7 +612,7 @@ impl RawConfig {
                                     format!("{g} is not an IPv4 multicast address (224.0.0.0/4)"),
                                 );
                             }
-                            Flood::MulticastGroup(g)
+                            Flood::Group(g)
                         }
                         (None, Some(list)) => {
                             let kl = format!("{kx}.static-remote-vteps");
@@ -652,7 +628,7 @@ impl RawConfig {
                                 }
                                 out.push(a);
                             }
-                            Flood::StaticRemoteVteps(out)
+                            Flood::Static(out)
                         }
                         (None, None) => {
                             return err(kx, "needs multicast-group or static-remote-vteps")
@@ -970,7 +946,7 @@ impl RawConfig {
                     "needs the underlay: vtep.source-interface is not set",
                 );
             }
-            if let Flood::StaticRemoteVteps(list) = &x.flood {
+            if let Flood::Static(list) = &x.flood {
                 for (i, a) in list.iter().enumerate() {
                     off_link(
                         &format!("vlans.{}.vxlan.static-remote-vteps[{i}]", v.name),
@@ -1014,10 +990,7 @@ impl RawConfig {
             {
                 return err(
                     format!("{k}.mac"),
-                    format!(
-                        "{} in {vname} is already in static-mac[{j}]",
-                        format_mac(&mac)
-                    ),
+                    format!("{} in {vname} is already in static-mac[{j}]", mac),
                 );
             }
             let target = match (&m.interface, &m.remote_vtep) {
@@ -1204,7 +1177,7 @@ impl Config {
                 } else {
                     0
                 };
-                let need = u32::from(i.mtu) + u32::from(VXLAN_OVERHEAD + tag);
+                let need = u32::from(i.mtu) + vxlan::OVERHEAD as u32 + u32::from(tag);
                 if worst.is_none_or(|(n, _)| need > n) {
                     worst = Some((need, i));
                 }
@@ -1268,7 +1241,7 @@ impl Config {
                 ));
             }
             let Some(x) = &v.vxlan else { continue };
-            if let Flood::MulticastGroup(g) = x.flood {
+            if let Flood::Group(g) = x.flood {
                 if g.octets()[..3] == [224, 0, 0] {
                     w.push(format!(
                         "vlans.{}.vxlan.multicast-group: {g} is in 224.0.0.0/24, which is link-local and reserved for control protocols; use a group in 239.0.0.0/8",
@@ -1315,7 +1288,7 @@ impl Config {
             let _ = writeln!(o, "system-name = {}", toml_str(s));
         }
         if let Some(m) = &v.router_mac {
-            let _ = writeln!(o, "router-mac = \"{}\"", format_mac(m));
+            let _ = writeln!(o, "router-mac = \"{}\"", m);
         }
         for i in &self.interfaces {
             let _ = writeln!(o, "\n[interfaces.{}]", toml_key(&i.name));
@@ -1354,13 +1327,7 @@ impl Config {
                 if !static_arp.is_empty() {
                     let list: Vec<String> = static_arp
                         .iter()
-                        .map(|a| {
-                            format!(
-                                "{{ address = \"{}\", mac = \"{}\" }}",
-                                a.address,
-                                format_mac(&a.mac)
-                            )
-                        })
+                        .map(|a| format!("{{ address = \"{}\", mac = \"{}\" }}", a.address, a.mac))
                         .collect();
                     let _ = writeln!(o, "static-arp = [{}]", list.join(", "));
                 }
@@ -1379,10 +1346,10 @@ impl Config {
                 let _ = writeln!(o, "[vlans.{}.vxlan]", toml_key(&vl.name));
                 let _ = writeln!(o, "vni = {}", x.vni);
                 match &x.flood {
-                    Flood::MulticastGroup(g) => {
+                    Flood::Group(g) => {
                         let _ = writeln!(o, "multicast-group = \"{g}\"");
                     }
-                    Flood::StaticRemoteVteps(list) => {
+                    Flood::Static(list) => {
                         let l: Vec<String> = list.iter().map(|a| format!("\"{a}\"")).collect();
                         let _ = writeln!(o, "static-remote-vteps = [{}]", l.join(", "));
                     }
@@ -1410,7 +1377,7 @@ impl Config {
                     o,
                     "    {{ vlan = {}, mac = \"{}\", {target} }},",
                     toml_str(self.vlan_name(m.vlan)),
-                    format_mac(&m.mac)
+                    m.mac
                 );
             }
             o.push_str("]\n");

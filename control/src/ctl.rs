@@ -9,6 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use wire::Mac;
 
 pub const HELP: &str = "\
 commands (add --json to any show command):
@@ -89,12 +90,12 @@ pub enum Command {
     },
     SetStaticMac {
         vlan: String,
-        mac: [u8; 6],
+        mac: Mac,
         target: MacTarget,
     },
     DeleteStaticMac {
         vlan: String,
-        mac: [u8; 6],
+        mac: Mac,
     },
     SetAgingTime {
         seconds: u32,
@@ -133,9 +134,9 @@ fn ip(w: &str, what: &str) -> Result<std::net::Ipv4Addr, String> {
         .map_err(|_| format!("{what} \"{w}\" is not an IPv4 address"))
 }
 
-fn mac(w: &str) -> Result<[u8; 6], String> {
-    crate::config::parse_mac(w)
-        .ok_or_else(|| format!("mac \"{w}\" is not a MAC address (aa:bb:cc:dd:ee:ff)"))
+fn mac(w: &str) -> Result<Mac, String> {
+    w.parse::<Mac>()
+        .map_err(|_| format!("mac \"{w}\" is not a MAC address (aa:bb:cc:dd:ee:ff)"))
 }
 
 const SET_VLAN: &str = "set vlans NAME vlan-id N [vxlan vni M (multicast-group G | static-remote-vteps IP[,IP…]) [encapsulate-inner-vlan] [decapsulate-accept-inner-vlan]]";

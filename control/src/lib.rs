@@ -6,6 +6,5 @@ pub mod cli;
 pub mod config;
 pub mod ctl;
 pub mod plane;
-pub mod proto;
 pub mod stats;
 pub mod switch;

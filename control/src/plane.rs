@@ -8,21 +8,22 @@
 //! `dataplane::bridge`: bridge-domain punts always carry an 802.1Q tag with
 //! the VLAN id, underlay punts and LLDP come as received), the current time
 //! is always passed in, and frames to send are pushed as `(port id, frame)`
-//! into `out`. Every table is bounded and every parser is `proto`'s, which
+//! into `out`. Every table is bounded and every parser is `wire`'s, which
 //! never panics on any input.
 
 use crate::config::{Config, InterfaceKind};
-use crate::proto::{
-    self, ethertype, ip_proto, mac_str, ArpOp, ArpRepr, EthernetRepr, IgmpMsg, LldpNeighbor,
-    MacAddr, RecordType, VxlanOuter,
-};
 use dataplane::bridge::{self, BridgeConfig, Flood, PortMode};
 use dataplane::mactable::Dest;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
+use wire::ethernet::{self, ethertype, with_vlan, VLAN_TAG_LEN};
+use wire::igmp::{self, IgmpMsg, RecordType};
+use wire::ip_proto;
+use wire::{arp, icmpv4, lldp, vxlan, ArpOp, EthernetRepr, Mac};
 
 #[cfg(test)]
 mod tests;
@@ -60,10 +61,6 @@ pub const LLDP_TTL: u16 = 120;
 pub const LLDP_MAX_PER_PORT: usize = 16;
 pub const LLDP_MAX: usize = 1024;
 
-/// Tagged frames' extra length.
-const VLAN_TAG_LEN: usize = 4;
-const ETH_HEADER_LEN: usize = 14;
-
 // ===========================================================================
 // Configuration
 
@@ -90,7 +87,7 @@ pub struct PlanePort {
     pub name: String,
     /// The interface description, or its name.
     pub description: String,
-    pub mac: MacAddr,
+    pub mac: Mac,
     /// IP MTU.
     pub mtu: u16,
     pub mode: PortMode,
@@ -135,11 +132,11 @@ pub struct PlaneConfig {
     pub ports: Vec<PlanePort>,
     pub vlans: Vec<PlaneVlan>,
     /// The MAC the IRBs answer with.
-    pub router_mac: MacAddr,
+    pub router_mac: Mac,
     /// For LLDP: `vtep.system-name` or the host name.
     pub system_name: String,
     /// The underlay's static ARP entries.
-    pub static_arp: Vec<(Ipv4Addr, MacAddr)>,
+    pub static_arp: Vec<(Ipv4Addr, Mac)>,
 }
 
 fn host_name() -> String {
@@ -287,7 +284,7 @@ impl PlaneConfig {
     }
 
     /// What IGMP identifies itself with: (port, MAC, address, version).
-    fn igmp_identity(&self) -> Option<(u16, MacAddr, Ipv4Addr, u8)> {
+    fn igmp_identity(&self) -> Option<(u16, Mac, Ipv4Addr, u8)> {
         self.underlay
             .as_ref()
             .map(|u| (u.port_id, u.mac, u.ip, self.igmp_version))
@@ -389,7 +386,7 @@ struct PendingAnswer {
 
 #[derive(Clone, Debug)]
 struct ArpEntry {
-    mac: Option<MacAddr>,
+    mac: Option<Mac>,
     /// When `mac` was last confirmed.
     confirmed: Option<Instant>,
     /// Next request, while resolving or refreshing.
@@ -425,13 +422,13 @@ impl ArpEntry {
 
 #[derive(Clone, Debug)]
 struct IrbArp {
-    mac: MacAddr,
+    mac: Mac,
     confirmed: Instant,
 }
 
 #[derive(Clone, Debug)]
 struct LldpEntry {
-    n: LldpNeighbor,
+    n: lldp::Neighbor,
     expires: Instant,
 }
 
@@ -449,8 +446,15 @@ pub struct Plane {
     ctr: Counters,
 }
 
-fn is_unicast(m: &MacAddr) -> bool {
-    m[0] & 1 == 0 && *m != [0; 6]
+fn is_unicast(m: &Mac) -> bool {
+    m.is_valid_source()
+}
+
+static NEXT_IP_IDENT: AtomicU16 = AtomicU16::new(1);
+
+/// A fresh IPv4 identification for packets this process originates.
+pub fn next_ip_ident() -> u16 {
+    NEXT_IP_IDENT.fetch_add(1, Ordering::Relaxed)
 }
 
 fn ms(d: Duration) -> u64 {
@@ -473,7 +477,7 @@ impl Plane {
                 igmp_version: 3,
                 ports: Vec::new(),
                 vlans: Vec::new(),
-                router_mac: [0; 6],
+                router_mac: Mac::ZERO,
                 system_name: String::new(),
                 static_arp: Vec::new(),
             },
@@ -600,7 +604,7 @@ impl Plane {
         rx_port: u16,
         frame: &[u8],
         now: Instant,
-        lookup: &dyn Fn(u16, &[u8; 6]) -> Option<Dest>,
+        lookup: &dyn Fn(u16, &Mac) -> Option<Dest>,
         out: &mut Vec<(u16, Vec<u8>)>,
     ) {
         let Some((eth, payload)) = EthernetRepr::parse(frame) else {
@@ -622,7 +626,7 @@ impl Plane {
         }
         match eth.ethertype {
             ethertype::ARP => self.underlay_arp(frame, now, out),
-            ethertype::IPV4 => match payload.get(9).copied() {
+            ethertype::IPV4 => match payload.get(wire::ipv4::field::PROTOCOL).copied() {
                 Some(ip_proto::IGMP) => self.igmp_input(frame, now),
                 Some(ip_proto::ICMP) => self.underlay_echo(frame, out),
                 Some(_) => self.ignore(Ignore::UnsupportedProtocol),
@@ -640,7 +644,7 @@ impl Plane {
         payload: &[u8],
         frame: &[u8],
         now: Instant,
-        lookup: &dyn Fn(u16, &[u8; 6]) -> Option<Dest>,
+        lookup: &dyn Fn(u16, &Mac) -> Option<Dest>,
         out: &mut Vec<(u16, Vec<u8>)>,
     ) {
         let Some(irb) = self.cfg.vlan(vlan).map(|v| v.irb.clone()) else {
@@ -648,7 +652,7 @@ impl Plane {
         };
         match eth.ethertype {
             ethertype::ARP => {
-                let Some((_, _, _, arp)) = ArpRepr::parse(frame) else {
+                let Some((_, _, _, arp)) = arp::parse_frame(frame) else {
                     return self.ignore(Ignore::Malformed);
                 };
                 let Some(irb) = irb.filter(|i| i.ip == arp.target_ip) else {
@@ -664,7 +668,7 @@ impl Plane {
                     self.learn_irb(vlan, arp.sender_ip, arp.sender_mac, now);
                 }
                 if arp.op == ArpOp::Request {
-                    let reply = proto::arp_reply(
+                    let reply = arp::reply(
                         self.cfg.router_mac,
                         irb.ip,
                         arp.sender_mac,
@@ -676,17 +680,17 @@ impl Plane {
                 }
             }
             ethertype::IPV4 => {
-                if payload.get(9).copied() != Some(ip_proto::ICMP) {
+                if payload.get(wire::ipv4::field::PROTOCOL).copied() != Some(ip_proto::ICMP) {
                     return self.ignore(Ignore::UnsupportedProtocol);
                 }
-                let Some(mut req) = proto::parse_icmp_echo_request(frame) else {
+                let Some(mut req) = icmpv4::parse_echo_request(frame) else {
                     return self.ignore(Ignore::Malformed);
                 };
                 if irb.is_none_or(|i| i.ip != req.dst_ip) {
                     return self.ignore(Ignore::EchoNotForUs);
                 }
                 req.vlan = None;
-                let reply = req.reply(self.cfg.router_mac, proto::next_ip_ident());
+                let reply = req.reply(self.cfg.router_mac, next_ip_ident());
                 self.ctr.echo_replies_sent += 1;
                 self.send_into_vlan(vlan, reply, now, lookup, out);
             }
@@ -694,7 +698,7 @@ impl Plane {
         }
     }
 
-    fn learn_irb(&mut self, vlan: u16, ip: Ipv4Addr, mac: MacAddr, now: Instant) {
+    fn learn_irb(&mut self, vlan: u16, ip: Ipv4Addr, mac: Mac, now: Instant) {
         let key = (vlan, ip);
         if !self.irb_arp.contains_key(&key) && self.irb_arp.len() >= IRB_ARP_MAX {
             self.irb_arp
@@ -716,7 +720,7 @@ impl Plane {
         let Some(u) = self.cfg.underlay.clone() else {
             return self.ignore(Ignore::NoUnderlay);
         };
-        let Some((_, _, _, arp)) = ArpRepr::parse(frame) else {
+        let Some((_, _, _, arp)) = arp::parse_frame(frame) else {
             return self.ignore(Ignore::Malformed);
         };
         let to_us = arp.target_ip == u.ip;
@@ -734,7 +738,7 @@ impl Plane {
             return self.ignore(Ignore::ArpNotForUs);
         }
         if arp.op == ArpOp::Request {
-            let reply = proto::arp_reply(u.mac, u.ip, arp.sender_mac, arp.sender_ip, None);
+            let reply = arp::reply(u.mac, u.ip, arp.sender_mac, arp.sender_ip, None);
             self.ctr.arp_requests_answered += 1;
             out.push((u.port_id, reply));
         }
@@ -745,7 +749,7 @@ impl Plane {
     }
 
     /// Records `ip` at `mac` (confirmed now). Static entries win.
-    fn learn(&mut self, ip: Ipv4Addr, mac: MacAddr, now: Instant) {
+    fn learn(&mut self, ip: Ipv4Addr, mac: Mac, now: Instant) {
         if self.is_static(ip) {
             return;
         }
@@ -793,14 +797,14 @@ impl Plane {
         let Some(u) = self.cfg.underlay.as_ref() else {
             return self.ignore(Ignore::NoUnderlay);
         };
-        let Some(req) = proto::parse_icmp_echo_request(frame) else {
+        let Some(req) = icmpv4::parse_echo_request(frame) else {
             return self.ignore(Ignore::Malformed);
         };
         if req.dst_ip != u.ip {
             return self.ignore(Ignore::EchoNotForUs);
         }
         let (port, mac) = (u.port_id, u.mac);
-        out.push((port, req.reply(mac, proto::next_ip_ident())));
+        out.push((port, req.reply(mac, next_ip_ident())));
         self.ctr.echo_replies_sent += 1;
     }
 
@@ -814,13 +818,13 @@ impl Plane {
         vlan: u16,
         frame: Vec<u8>,
         now: Instant,
-        lookup: &dyn Fn(u16, &[u8; 6]) -> Option<Dest>,
+        lookup: &dyn Fn(u16, &Mac) -> Option<Dest>,
         out: &mut Vec<(u16, Vec<u8>)>,
     ) {
-        let Some(dst) = frame.get(..6).and_then(|d| <MacAddr>::try_from(d).ok()) else {
+        let Some(dst) = Mac::from_slice(&frame) else {
             return self.ignore(Ignore::Malformed);
         };
-        let dest = if dst[0] & 1 == 0 {
+        let dest = if !dst.is_multicast() {
             lookup(vlan, &dst)
         } else {
             None
@@ -851,11 +855,12 @@ impl Plane {
         out: &mut Vec<(u16, Vec<u8>)>,
     ) {
         let f = if tagged {
-            proto::with_vlan(frame, vlan)
+            with_vlan(frame, vlan)
         } else {
             frame.to_vec()
         };
-        let max = usize::from(port.mtu) + ETH_HEADER_LEN + if tagged { VLAN_TAG_LEN } else { 0 };
+        let max =
+            usize::from(port.mtu) + ethernet::HEADER_LEN + if tagged { VLAN_TAG_LEN } else { 0 };
         if f.len() > max {
             return self.ignore(Ignore::TooBig);
         }
@@ -869,7 +874,7 @@ impl Plane {
         &mut self,
         vlan: u16,
         dst_ip: Ipv4Addr,
-        group_mac: Option<MacAddr>,
+        group_mac: Option<Mac>,
         frame: &[u8],
         now: Instant,
         out: &mut Vec<(u16, Vec<u8>)>,
@@ -896,25 +901,26 @@ impl Plane {
             },
         };
         let inner = if v.encap_inner_vlan {
-            proto::with_vlan(frame, vlan)
+            with_vlan(frame, vlan)
         } else {
             frame.to_vec()
         };
-        if inner.len() + proto::VXLAN_IP_OVERHEAD > usize::from(u.mtu) {
+        if inner.len() + vxlan::IP_OVERHEAD > usize::from(u.mtu) {
             self.ignore(Ignore::TooBig);
             return false;
         }
-        let outer = VxlanOuter {
+        let outer = vxlan::Outer {
             src_mac: u.mac,
             dst_mac,
             src_ip: u.ip,
             dst_ip,
             ttl: u.ttl,
-            src_port: proto::vxlan_source_port(&inner),
+            // The dataplane's port for the same (untagged) frame.
+            src_port: vxlan::source_port(vxlan::inner_flow_hash(frame, 0)),
             dst_port: u.udp_port,
             vni: v.vni.unwrap_or(0),
         };
-        out.push((u.port_id, proto::vxlan_encap(&outer, &inner)));
+        out.push((u.port_id, outer.encap(&inner)));
         true
     }
 
@@ -933,7 +939,7 @@ impl Plane {
         if let Some(v) = v.filter(|v| v.vni.is_some() && self.cfg.underlay.is_some()) {
             match &v.flood {
                 Flood::Group(g) => {
-                    self.send_encap(vlan, *g, Some(proto::group_mac(*g)), frame, now, out);
+                    self.send_encap(vlan, *g, Some(Mac::ipv4_multicast(*g)), frame, now, out);
                 }
                 Flood::Static(list) => {
                     for ip in list {
@@ -951,12 +957,12 @@ impl Plane {
     // ARP resolution
 
     /// The MAC of the next hop towards `ip`.
-    fn next_hop_mac(&self, ip: Ipv4Addr) -> Option<MacAddr> {
+    fn next_hop_mac(&self, ip: Ipv4Addr) -> Option<Mac> {
         let nh = self.cfg.underlay.as_ref()?.next_hop(ip)?;
         self.neighbor(nh)
     }
 
-    fn neighbor(&self, ip: Ipv4Addr) -> Option<MacAddr> {
+    fn neighbor(&self, ip: Ipv4Addr) -> Option<Mac> {
         self.cfg
             .static_arp
             .iter()
@@ -998,7 +1004,7 @@ impl Plane {
                 ARP_BACKOFF
             },
         );
-        out.push((port, proto::arp_request(mac, src, ip, None)));
+        out.push((port, arp::request(mac, src, ip, None)));
         self.ctr.arp_requests_sent += 1;
     }
 
@@ -1065,8 +1071,8 @@ impl Plane {
     }
 
     /// Next hop IP → MAC: static-arp entries plus resolved ARP entries.
-    pub fn neighbors(&self) -> Vec<(Ipv4Addr, [u8; 6])> {
-        let mut n: BTreeMap<Ipv4Addr, MacAddr> = self
+    pub fn neighbors(&self) -> Vec<(Ipv4Addr, Mac)> {
+        let mut n: BTreeMap<Ipv4Addr, Mac> = self
             .arp
             .iter()
             .filter_map(|(ip, e)| e.mac.map(|m| (*ip, m)))
@@ -1084,7 +1090,7 @@ impl Plane {
     // IGMP
 
     fn igmp_input(&mut self, frame: &[u8], now: Instant) {
-        let Some(pkt) = proto::parse_igmp_packet(frame) else {
+        let Some(pkt) = igmp::parse_packet(frame) else {
             return self.ignore(Ignore::Malformed);
         };
         let IgmpMsg::Query {
@@ -1165,13 +1171,13 @@ impl Plane {
             groups
                 .iter()
                 .map(|g| match record {
-                    RecordType::ChangeToInclude => proto::igmpv2_leave(mac, ip, *g),
-                    _ => proto::igmpv2_report(mac, ip, *g),
+                    RecordType::ChangeToInclude => igmp::v2_leave(mac, ip, *g),
+                    _ => igmp::v2_report(mac, ip, *g),
                 })
                 .collect()
         } else {
             let recs: Vec<(RecordType, Ipv4Addr)> = groups.iter().map(|g| (record, *g)).collect();
-            proto::igmpv3_reports(mac, ip, &recs)
+            igmp::v3_reports(mac, ip, &recs)
         };
         let n = frames.len();
         out.extend(frames.into_iter().map(|f| (port, f)));
@@ -1260,7 +1266,7 @@ impl Plane {
         if eth.src == port.mac || self.cfg.ports.iter().any(|p| p.mac == eth.src) {
             return self.ignore(Ignore::LldpOwn);
         }
-        let Some(n) = proto::parse_lldp(frame) else {
+        let Some(n) = lldp::parse(frame) else {
             return self.ignore(Ignore::Malformed);
         };
         self.ctr.lldp_received += 1;
@@ -1289,7 +1295,7 @@ impl Plane {
             *next = now + LLDP_INTERVAL;
             out.push((
                 p.port_id,
-                proto::lldp_frame(
+                lldp::frame(
                     p.mac,
                     p.mac,
                     &p.name,
@@ -1391,7 +1397,7 @@ impl Plane {
     /// `show arp`.
     pub fn show_arp(&self, now: Instant, json: bool) -> String {
         struct Row {
-            mac: Option<MacAddr>,
+            mac: Option<Mac>,
             ip: Ipv4Addr,
             ifl: String,
             state: &'static str,
@@ -1451,7 +1457,7 @@ impl Plane {
                 .iter()
                 .map(|r| {
                     json!({
-                        "mac-address": r.mac.map(|m| mac_str(&m)),
+                        "mac-address": r.mac.map(|m| m.to_string()),
                         "ip-address": r.ip.to_string(),
                         "interface": r.ifl,
                         "state": r.state,
@@ -1471,7 +1477,7 @@ impl Plane {
         for r in &rows {
             let mac = r
                 .mac
-                .map_or_else(|| "(incomplete)".to_string(), |m| mac_str(&m));
+                .map_or_else(|| "(incomplete)".to_string(), |m| m.to_string());
             let exp = r.expire.map_or_else(|| "-".to_string(), |e| e.to_string());
             let _ = writeln!(
                 s,

@@ -8,13 +8,6 @@ use serde_json::{json, Value};
 use std::fmt::Write;
 use std::time::Instant;
 
-pub fn mac_str(m: &[u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
-}
-
 /// Software counters of one port, summed over queues.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -189,7 +182,7 @@ impl From<&PortInfo> for PortView {
             port: p.port.0,
             name: p.name.clone(),
             driver: p.driver.clone(),
-            mac: mac_str(&p.mac),
+            mac: p.mac.to_string(),
             mtu: p.state.mtu,
             rxq: p.rxq,
             txq: p.txq,

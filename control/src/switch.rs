@@ -6,7 +6,6 @@
 use crate::app::PortInfo;
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
 use crate::ctl::{Command, MacTarget};
-use crate::stats::mac_str;
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
@@ -18,6 +17,7 @@ use std::fmt::Write;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use wire::Mac;
 
 /// Depth of each worker's punt ring to the control thread.
 pub const PUNT_RING: usize = 1024;
@@ -36,7 +36,7 @@ pub fn now_secs() -> u32 {
 pub struct PortRef {
     pub name: String,
     pub id: u16,
-    pub mac: [u8; 6],
+    pub mac: Mac,
 }
 
 impl From<&PortInfo> for PortRef {
@@ -107,10 +107,7 @@ pub fn bridge_config(cfg: &Config, ports: &[PortRef]) -> Result<BridgeConfig, St
         let (vni, flood, enc, dec) = match &v.vxlan {
             Some(x) => (
                 Some(x.vni),
-                match &x.flood {
-                    config::Flood::MulticastGroup(g) => bridge::Flood::Group(*g),
-                    config::Flood::StaticRemoteVteps(v) => bridge::Flood::Static(v.clone()),
-                },
+                x.flood.clone(),
                 x.encapsulate_inner_vlan,
                 x.decapsulate_accept_inner_vlan,
             ),
@@ -131,7 +128,7 @@ pub fn bridge_config(cfg: &Config, ports: &[PortRef]) -> Result<BridgeConfig, St
         .router_mac
         .or_else(|| b.underlay.as_ref().map(|u| u.mac))
         .or_else(|| b.ports.first().map(|p| p.mac))
-        .unwrap_or([0x02, 0, 0, 0, 0, 1]);
+        .unwrap_or(Mac([0x02, 0, 0, 0, 0, 1]));
     Ok(b)
 }
 
@@ -178,7 +175,7 @@ pub struct Switch {
     warned: BTreeMap<u16, (Instant, u64)>,
     pub warnings: Vec<String>,
     /// ARP-resolved next hops (the control plane's).
-    resolved: Vec<(Ipv4Addr, [u8; 6])>,
+    resolved: Vec<(Ipv4Addr, Mac)>,
 }
 
 impl Switch {
@@ -363,7 +360,7 @@ impl Switch {
             let entries: Vec<Value> = out
                 .iter()
                 .map(|(n, id, mac, fl, age, ifn, rem)| {
-                    json!({"vlan": n, "vlan-id": id, "mac": mac_str(mac), "flags": fl, "age": age,
+                    json!({"vlan": n, "vlan-id": id, "mac": mac.to_string(), "flags": fl, "age": age,
                            "interface": ifn, "remote-vtep": rem.map(|r| r.to_string())})
                 })
                 .collect();
@@ -397,7 +394,7 @@ impl Switch {
                 s,
                 "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
                 n,
-                mac_str(mac),
+                mac.to_string(),
                 fl,
                 age,
                 ifn
@@ -448,7 +445,7 @@ impl Switch {
                 .map(|(ip, ifl, n, vnis, nh, mac)| {
                     json!({"remote-vtep": ip.to_string(), "interface": format!("vtep.{ifl}"), "macs": n,
                            "vnis": vnis.iter().collect::<Vec<_>>(), "next-hop": nh.map(|x| x.to_string()),
-                           "next-hop-mac": mac.map(|m| mac_str(&m))})
+                           "next-hop-mac": mac.map(|m| m.to_string())})
                 })
                 .collect();
             return serde_json::to_string_pretty(&json!({"source": src, "remotes": v})).unwrap();
@@ -471,7 +468,7 @@ impl Switch {
                 n,
                 vn.join(","),
                 nh.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-                mac.map(|m| mac_str(&m))
+                mac.map(|m| m.to_string())
                     .unwrap_or_else(|| "unresolved".into())
             );
         }
@@ -573,7 +570,7 @@ impl Switch {
                 let desc = self.config.interface(&p.name).and_then(|i| i.description.clone());
                 let addr = self.config.interface(&p.name).and_then(|i| i.address()).map(|a| a.to_string());
                 json!({"name": p.name, "port": p.port_id, "mode": mode, "vlans": vlans, "mtu": p.mtu,
-                       "mac": mac_str(&p.mac), "description": desc, "address": addr})
+                       "mac": p.mac.to_string(), "description": desc, "address": addr})
             })
             .collect();
         if let Some(n) = name {
@@ -602,8 +599,8 @@ impl Switch {
                 let vx = sv.vxlan.as_ref().map(|x| config::Vxlan {
                     vni: x.vni,
                     flood: match x.group {
-                        Some(g) => config::Flood::MulticastGroup(g),
-                        None => config::Flood::StaticRemoteVteps(x.static_vteps.clone()),
+                        Some(g) => config::Flood::Group(g),
+                        None => config::Flood::Static(x.static_vteps.clone()),
                     },
                     encapsulate_inner_vlan: x.encapsulate_inner_vlan,
                     decapsulate_accept_inner_vlan: x.decapsulate_accept_inner_vlan,
@@ -660,7 +657,7 @@ impl Switch {
                         MacTarget::RemoteVtep(ip) => StaticMacTarget::RemoteVtep(*ip),
                     },
                 });
-                format!("static-mac {} set in {vlan}", mac_str(mac))
+                format!("static-mac {mac} set in {vlan}")
             }
             Command::DeleteStaticMac { vlan, mac } => {
                 let id = c
@@ -672,9 +669,9 @@ impl Switch {
                     .static_mac
                     .retain(|m| !(m.vlan == id && m.mac == *mac));
                 if before == c.ethernet_switching.static_mac.len() {
-                    return Err(format!("no static-mac {} in vlan {vlan}", mac_str(mac)));
+                    return Err(format!("no static-mac {mac} in vlan {vlan}"));
                 }
-                format!("static-mac {} deleted from {vlan}", mac_str(mac))
+                format!("static-mac {mac} deleted from {vlan}")
             }
             Command::SetInterfaceMtu { name, mtu } => {
                 let i = c
@@ -712,8 +709,8 @@ impl Switch {
     }
 
     /// Next hops resolved by ARP: the view gets static-arp plus these.
-    pub fn set_neighbors(&mut self, resolved: Vec<(Ipv4Addr, [u8; 6])>) {
-        let mut n: Vec<(Ipv4Addr, [u8; 6])> = match self.config.underlay().map(|i| &i.kind) {
+    pub fn set_neighbors(&mut self, resolved: Vec<(Ipv4Addr, Mac)>) {
+        let mut n: Vec<(Ipv4Addr, Mac)> = match self.config.underlay().map(|i| &i.kind) {
             Some(InterfaceKind::Underlay { static_arp, .. }) => {
                 static_arp.iter().map(|a| (a.address, a.mac)).collect()
             }

@@ -71,15 +71,15 @@
 //! allocator no longer spills the hot path for them. Tests hold each fast
 //! path to the full one on random bursts.
 
-use crate::mactable::{Dest, Learn, MacTable, Memo};
-use crate::wire::{
-    self, checksum, ethertype, field, ip_proto, ipv4_multicast_mac, vlan_tci, ArpPacket,
-    EthernetFrame, Ipv4Packet, Mac48, MacAddr, UdpPacket, VlanTag, VxlanHeader,
-    ETHERNET_HEADER_LEN, IPV4_MIN_HEADER_LEN, UDP_HEADER_LEN, VLAN_ID_COUNT, VLAN_ID_MAX,
-    VLAN_TAG_LEN, VXLAN_FLAG_I, VXLAN_HEADER_LEN, VXLAN_IP_OVERHEAD, VXLAN_OVERHEAD, VXLAN_PORT,
-};
+use crate::mactable::{Dest, Learn, Mac48, MacTable, Memo};
 use crate::{Counter, Packet};
 use std::net::Ipv4Addr;
+use wire::ethernet::{
+    self, ethertype, vlan_field, vlan_tci, VlanTag, VLAN_ID_COUNT, VLAN_ID_MAX, VLAN_TAG_LEN,
+};
+use wire::ipv4::{self, protocol as ip_proto};
+use wire::vxlan::{self, inner_flow_hash, outer_field as outer};
+use wire::{checksum, udp, ArpPacket, EthernetFrame, Ipv4Packet, Mac, UdpPacket};
 
 // ===========================================================================
 // Configuration (filled by the control process)
@@ -99,7 +99,7 @@ pub struct PortConf {
     pub port_id: u16,
     pub name: String,
     pub mode: PortMode,
-    pub mac: MacAddr,
+    pub mac: Mac,
     /// IP MTU: the largest frame is `mtu + 14` (+ 4 when tagged).
     pub mtu: u16,
 }
@@ -131,7 +131,7 @@ pub struct Underlay {
     /// Our VTEP address.
     pub ip: Ipv4Addr,
     pub prefix: u8,
-    pub mac: MacAddr,
+    pub mac: Mac,
     /// IP MTU of the underlay: the largest outer IPv4 packet.
     pub mtu: u16,
     pub gateway: Option<Ipv4Addr>,
@@ -152,8 +152,6 @@ impl Underlay {
             self.gateway
         }
     }
-    pub const DEFAULT_UDP_PORT: u16 = VXLAN_PORT;
-    pub const DEFAULT_TTL: u8 = 64;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -162,9 +160,9 @@ pub struct BridgeConfig {
     pub vlans: Vec<VlanConf>,
     pub underlay: Option<Underlay>,
     /// The IRB MAC.
-    pub router_mac: MacAddr,
+    pub router_mac: Mac,
     /// Next-hop IP → MAC (static ARP now, learned ARP later).
-    pub neighbors: Vec<(Ipv4Addr, MacAddr)>,
+    pub neighbors: Vec<(Ipv4Addr, Mac)>,
 }
 
 // ===========================================================================
@@ -257,7 +255,7 @@ pub struct TooBigMax {
 
 /// The underlay IP MTU an inner frame of `frame_len` bytes needs.
 pub const fn needed_underlay_mtu(frame_len: u64) -> u64 {
-    frame_len + VXLAN_IP_OVERHEAD as u64
+    frame_len + vxlan::IP_OVERHEAD as u64
 }
 
 /// One worker's counters (single writer); the control plane sums them.
@@ -324,7 +322,7 @@ pub enum Egress {
 pub struct PortView {
     pub port_id: u16,
     pub name: String,
-    pub mac: MacAddr,
+    pub mac: Mac,
     pub mtu: u16,
     pub underlay: bool,
     /// VLAN of untagged frames (access ports), 0 for none.
@@ -340,7 +338,7 @@ impl PortView {
     /// Largest frame this port sends with or without a tag.
     #[inline(always)]
     fn max_frame(&self, tagged: bool) -> usize {
-        usize::from(self.mtu) + ETHERNET_HEADER_LEN + if tagged { VLAN_TAG_LEN } else { 0 }
+        usize::from(self.mtu) + ethernet::HEADER_LEN + if tagged { VLAN_TAG_LEN } else { 0 }
     }
 }
 
@@ -349,40 +347,38 @@ impl PortView {
 /// accumulation of its IPv4 header in that state.
 #[derive(Clone, Copy, Debug)]
 struct Template {
-    hdr: [u8; VXLAN_OVERHEAD],
+    hdr: [u8; vxlan::OVERHEAD],
     /// Folded to 16 bits: with the IP length added, one fold finishes it.
     ip_sum: u32,
 }
 
-const OUTER_IP: usize = ETHERNET_HEADER_LEN;
-const OUTER_UDP: usize = OUTER_IP + IPV4_MIN_HEADER_LEN;
-const OUTER_VXLAN: usize = OUTER_UDP + UDP_HEADER_LEN;
-const OUTER_INNER: usize = OUTER_VXLAN + VXLAN_HEADER_LEN;
-/// VXLAN's RFC 7348 UDP source port range 49152–65535.
-const SPORT_BASE: u16 = 0xc000;
-const SPORT_MASK: u16 = 0x3fff;
-
 impl Template {
     fn new(u: &Underlay, vni: u32) -> Template {
-        let mut hdr = [0u8; VXLAN_OVERHEAD];
-        let mut eth = EthernetFrame::new_unchecked(&mut hdr[..OUTER_IP]);
-        eth.set_src_addr(u.mac);
-        eth.set_ethertype(ethertype::IPV4);
-        let mut ip = Ipv4Packet::new_unchecked(&mut hdr[OUTER_IP..OUTER_UDP]);
-        ip.set_version_and_header_len(4, IPV4_MIN_HEADER_LEN);
-        ip.set_flags_and_frag_offset(true, false, 0);
-        ip.set_ttl(u.ttl);
-        ip.set_protocol(ip_proto::UDP);
-        ip.set_src_addr(u.ip);
-        UdpPacket::new_unchecked(&mut hdr[OUTER_UDP..OUTER_VXLAN]).set_dst_port(u.udp_port);
-        VxlanHeader::new_unchecked(&mut hdr[OUTER_VXLAN..]).emit(vni);
-        let ip_sum = checksum::fold(checksum::sum(&hdr[OUTER_IP..OUTER_UDP])).into();
+        let mut hdr = [0u8; vxlan::OVERHEAD];
+        vxlan::Outer {
+            src_mac: u.mac,
+            dst_mac: Mac::ZERO,
+            src_ip: u.ip,
+            dst_ip: Ipv4Addr::UNSPECIFIED,
+            ttl: u.ttl,
+            src_port: 0,
+            dst_port: u.udp_port,
+            vni,
+        }
+        .emit(&mut hdr, 0);
+        // What `write` fills in per frame starts at zero, and the sum
+        // leaves it out.
+        let mut ip = Ipv4Packet::new_unchecked(&mut hdr[outer::IP..outer::UDP]);
+        ip.set_total_len(0);
+        ip.set_checksum(0);
+        UdpPacket::new_unchecked(&mut hdr[outer::UDP..outer::VXLAN]).set_len(0);
+        let ip_sum = checksum::fold(checksum::sum(&hdr[outer::IP..outer::UDP])).into();
         Template { hdr, ip_sum }
     }
 
     /// This template with the destination filled in, for
     /// [`Template::write`] with no destination of its own.
-    fn for_dest(&self, dst_mac: &MacAddr, dst_ip: u32) -> Template {
+    fn for_dest(&self, dst_mac: &Mac, dst_ip: u32) -> Template {
         let mut t = *self;
         t.ip_sum = checksum::fold(t.ip_sum + set_dest(&mut t.hdr, dst_mac, dst_ip)).into();
         t
@@ -392,12 +388,12 @@ impl Template {
     /// `dst` fills in the destination, `None` for a template that has it
     /// already ([`Template::for_dest`]).
     #[inline(always)]
-    fn write(&self, h: &mut [u8], dst: Option<(&MacAddr, u32)>, inner_len: usize, sport: u16) {
-        let h = &mut h[..VXLAN_OVERHEAD];
+    fn write(&self, h: &mut [u8], dst: Option<(&Mac, u32)>, inner_len: usize, sport: u16) {
+        let h = &mut h[..vxlan::OVERHEAD];
         h.copy_from_slice(&self.hdr);
         let dst_sum = dst.map_or(0, |(mac, ip)| set_dest(h, mac, ip));
-        let ip_len = (inner_len + VXLAN_IP_OVERHEAD) as u16;
-        let mut ip = Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]);
+        let ip_len = (inner_len + vxlan::IP_OVERHEAD) as u16;
+        let mut ip = Ipv4Packet::new_unchecked(&mut h[outer::IP..outer::UDP]);
         ip.set_total_len(ip_len);
         let sum = self.ip_sum + dst_sum + u32::from(ip_len);
         let sum = if dst.is_some() {
@@ -407,18 +403,18 @@ impl Template {
             ((sum & 0xffff) + (sum >> 16)) as u16
         };
         ip.set_checksum(!sum);
-        let mut udp = UdpPacket::new_unchecked(&mut h[OUTER_UDP..OUTER_VXLAN]);
+        let mut udp = UdpPacket::new_unchecked(&mut h[outer::UDP..outer::VXLAN]);
         udp.set_src_port(sport);
-        udp.set_len((inner_len + UDP_HEADER_LEN + VXLAN_HEADER_LEN) as u16);
+        udp.set_len((inner_len + udp::HEADER_LEN + vxlan::HEADER_LEN) as u16);
     }
 }
 
 /// Puts the destination MAC and IP into the outer header `h`; returns their
 /// part of the IPv4 header's checksum accumulation.
 #[inline(always)]
-fn set_dest(h: &mut [u8], dst_mac: &MacAddr, dst_ip: u32) -> u32 {
-    EthernetFrame::new_unchecked(&mut h[..OUTER_IP]).set_dst_addr(*dst_mac);
-    Ipv4Packet::new_unchecked(&mut h[OUTER_IP..OUTER_UDP]).set_dst_addr(Ipv4Addr::from(dst_ip));
+fn set_dest(h: &mut [u8], dst_mac: &Mac, dst_ip: u32) -> u32 {
+    EthernetFrame::new_unchecked(&mut h[..outer::IP]).set_dst_addr(*dst_mac);
+    Ipv4Packet::new_unchecked(&mut h[outer::IP..outer::UDP]).set_dst_addr(Ipv4Addr::from(dst_ip));
     (dst_ip >> 16) + (dst_ip & 0xffff)
 }
 
@@ -437,7 +433,7 @@ pub struct FloodTarget {
     pub ip: Ipv4Addr,
     /// Outer destination MAC; `None`: next hop unresolved (copy dropped
     /// `unresolved-vtep`).
-    pub mac: Option<MacAddr>,
+    pub mac: Option<Mac>,
 }
 
 #[derive(Clone, Debug)]
@@ -478,7 +474,7 @@ impl VlanView {
     }
     /// The outer header template's 50 bytes (destination, lengths,
     /// checksum and source port zero), for inspection.
-    pub fn outer_template(&self) -> Option<[u8; VXLAN_OVERHEAD]> {
+    pub fn outer_template(&self) -> Option<[u8; vxlan::OVERHEAD]> {
         self.tmpl.map(|t| t.hdr)
     }
 }
@@ -491,7 +487,7 @@ struct UnderlayView {
     mtu: u16,
     udp_port: u16,
     gateway: Option<u32>,
-    gateway_mac: Option<MacAddr>,
+    gateway_mac: Option<Mac>,
     /// [`vxlan_fast`]'s expected words at bytes 28 and 36 (destination
     /// address; UDP port and the I flag), less what depends on the frame.
     fast_e28: u64,
@@ -514,7 +510,7 @@ pub struct View {
     /// One bit per [`local_bit`] of each local MAC: most frames leave
     /// `is_local_mac` after one bit test instead of comparing them all.
     local_filter: u64,
-    neighbors: SortedMap<u32, MacAddr>,
+    neighbors: SortedMap<u32, Mac>,
     groups: Vec<Ipv4Addr>,
     groups_u32: Vec<u32>,
 }
@@ -577,7 +573,7 @@ impl View {
     /// (the control process validates and reports), a VNI without an
     /// underlay is inert, a duplicate VNI maps to the first VLAN.
     pub fn new(cfg: &BridgeConfig) -> View {
-        let neighbors: SortedMap<u32, MacAddr> = cfg
+        let neighbors: SortedMap<u32, Mac> = cfg
             .neighbors
             .iter()
             .map(|(ip, mac)| (u32::from(*ip), *mac))
@@ -593,7 +589,7 @@ impl View {
                 gateway,
                 gateway_mac: gateway.and_then(|g| neighbors.get(&g).copied()),
                 fast_e28: u64::from(u32::from(u.ip).to_be()) << 16,
-                fast_e36: u64::from(u.udp_port.to_be()) | u64::from(VXLAN_FLAG_I) << 48,
+                fast_e36: u64::from(u.udp_port.to_be()) | u64::from(vxlan::FLAG_I) << 48,
             }
         });
         let mut v = View {
@@ -666,7 +662,7 @@ impl View {
                 }),
             }
             for c in cfg.vlans.iter().filter(|c| valid_vlan(c.vlan_id)) {
-                let Some(vni) = c.vni.map(|n| n & wire::VNI_MAX) else {
+                let Some(vni) = c.vni.map(|n| n & vxlan::VNI_MAX) else {
                     continue;
                 };
                 let idx = usize::from(v.vlan_index[usize::from(c.vlan_id)]);
@@ -686,7 +682,7 @@ impl View {
                                 v.groups.push(ip);
                                 v.groups_u32.push(u32::from(ip));
                             }
-                            Some(ipv4_multicast_mac(ip))
+                            Some(Mac::ipv4_multicast(ip))
                         } else {
                             v.next_hop_mac(u32::from(ip))
                         };
@@ -769,7 +765,7 @@ impl View {
     pub fn groups(&self) -> &[Ipv4Addr] {
         &self.groups
     }
-    pub fn neighbor(&self, ip: Ipv4Addr) -> Option<MacAddr> {
+    pub fn neighbor(&self, ip: Ipv4Addr) -> Option<Mac> {
         self.neighbors.get(&u32::from(ip)).copied()
     }
     /// The IP whose MAC the outer frame to `vtep` goes to: the VTEP itself
@@ -785,7 +781,7 @@ impl View {
     }
     /// The outer destination MAC for unicast to VTEP `ip` (host order).
     #[inline]
-    pub fn next_hop_mac(&self, ip: u32) -> Option<MacAddr> {
+    pub fn next_hop_mac(&self, ip: u32) -> Option<Mac> {
         let u = self.underlay.as_ref()?;
         if ip == u.ip {
             None
@@ -844,11 +840,11 @@ fn drop_pkt<P, S: Sink<P>>(sink: &mut S, ctr: &Counters, pkt: P, why: Drop) {
 #[inline(always)]
 pub fn prefetch(view: &View, macs: &MacTable, rx_port: u16, d: &[u8]) {
     let Some(p) = view.port(rx_port) else { return };
-    if p.underlay || d.len() < field::vlan::INNER_ETHERTYPE.end {
+    if p.underlay || d.len() < vlan_field::INNER_ETHERTYPE.end {
         return;
     }
-    let vlan = if u16::from_be_bytes([d[12], d[13]]) == ethertype::VLAN {
-        u16::from_be_bytes([d[14], d[15]]) & 0x0fff
+    let vlan = if ethernet::ethertype_of(d) == ethertype::VLAN {
+        ethernet::tci_vid(ethernet::tci_of(d))
     } else {
         p.pvid
     };
@@ -1079,11 +1075,11 @@ fn encap_fast<'a, P: Packet, S: Sink<P>>(
     ctr: &Counters,
 ) -> Option<P> {
     let d = pkt.data();
-    let Some(h) = d.first_chunk::<ETHERNET_HEADER_LEN>() else {
+    let Some(h) = d.first_chunk::<{ ethernet::HEADER_LEN }>() else {
         return Some(pkt);
     };
     let (dst, src) = (Mac48::dst_of(h), Mac48::src_of(h));
-    let et = u16::from_be_bytes([h[12], h[13]]);
+    let et = ethernet::ethertype_of(h);
     // A multicast destination covers the link-local ones.
     if et == ethertype::LLDP || dst.is_multicast() || view.is_local_mac(dst) {
         return Some(pkt);
@@ -1096,19 +1092,20 @@ fn encap_fast<'a, P: Packet, S: Sink<P>>(
             view, fdb, port, f, v, t, 0, et, src, dst, pkt, sink, ctr,
         );
     }
-    let Some(&[t0, t1, e0, e1]) = d.get(ETHERNET_HEADER_LEN..field::vlan::INNER_ETHERTYPE.end)
+    let Some(&[t0, t1, e0, e1]) =
+        d.get(vlan_field::TCI_IN_FRAME.start..vlan_field::INNER_ETHERTYPE.end)
     else {
         return Some(pkt);
     };
     let tci = u16::from_be_bytes([t0, t1]);
     // VID 0 (a priority tag) is no port's member: port_input takes it.
-    let Some(v) = fdb.vlan_for_tag(view, port, tci & 0xfff) else {
+    let Some(v) = fdb.vlan_for_tag(view, port, ethernet::tci_vid(tci)) else {
         return Some(pkt);
     };
     let Some(t) = v.tmpl.as_ref() else {
         return Some(pkt);
     };
-    let (pcp, et) = ((tci >> 13) as u8, u16::from_be_bytes([e0, e1]));
+    let (pcp, et) = (ethernet::tci_pcp(tci), u16::from_be_bytes([e0, e1]));
     encap_fast_tail::<_, _, true>(view, fdb, port, f, v, t, pcp, et, src, dst, pkt, sink, ctr)
 }
 
@@ -1151,7 +1148,7 @@ fn encap_fast_tail<'a, P: Packet, S: Sink<P>, const TAGGED: bool>(
         tag_len: if TAGGED { VLAN_TAG_LEN } else { 0 },
         pcp,
     };
-    if inner_len(&pkt, v, &ing) + VXLAN_IP_OVERHEAD > f.mtu {
+    if inner_len(&pkt, v, &ing) + vxlan::IP_OVERHEAD > f.mtu {
         return Some(pkt);
     }
     // From here on it is encap_unicast's work, a drop included.
@@ -1208,10 +1205,10 @@ fn port_input<'a, P: Packet, S: Sink<P>>(
         return drop_pkt(sink, ctr, pkt, Drop::LinkLocal);
     }
     let (tag_len, vid, pcp) = if et == ethertype::VLAN {
-        let Ok(tag) = VlanTag::new_checked(&d[field::vlan::IN_FRAME..]) else {
+        let Ok(tag) = VlanTag::new_checked(&d[vlan_field::IN_FRAME..]) else {
             return drop_pkt(sink, ctr, pkt, Drop::Runt);
         };
-        if d.len() < field::vlan::INNER_ETHERTYPE.end {
+        if d.len() < vlan_field::INNER_ETHERTYPE.end {
             return drop_pkt(sink, ctr, pkt, Drop::Runt);
         }
         (VLAN_TAG_LEN, tag.vid(), tag.pcp())
@@ -1299,9 +1296,8 @@ fn forward<'a, P: Packet, S: Sink<P>>(
     // The control thread's own ARP is never punted back to it.
     if let (Some(irb), false) = (v.irb_ip, ing.from == Source::Control) {
         let d = pkt.data();
-        let l3 = ETHERNET_HEADER_LEN + ing.tag_len;
-        let et_at = field::ethernet::ETHERTYPE.start + ing.tag_len;
-        if u16::from_be_bytes([d[et_at], d[et_at + 1]]) == ethertype::ARP {
+        let l3 = ethernet::HEADER_LEN + ing.tag_len;
+        if ethernet::ethertype_after_tag(d, ing.tag_len) == ethertype::ARP {
             if let Ok(arp) = ArpPacket::new_checked(&d[l3..]) {
                 if arp.target_proto_u32() == irb {
                     punt_copy(&pkt, &ing, sink, ctr);
@@ -1339,7 +1335,7 @@ fn forward<'a, P: Packet, S: Sink<P>>(
 
 /// Punts a copy carrying the bridge-domain tag (see module docs).
 fn punt_copy<P: Packet, S: Sink<P>>(pkt: &P, ing: &Ingress, sink: &mut S, ctr: &Counters) {
-    let off = field::ethernet::ETHERTYPE.start + ing.tag_len;
+    let off = ethernet::field::ETHERTYPE.start + ing.tag_len;
     let Some(mut c) = pkt.clone_with_header(off, off - ing.tag_len + VLAN_TAG_LEN) else {
         return ctr.drop(Drop::NoMbuf);
     };
@@ -1352,10 +1348,10 @@ fn punt_copy<P: Packet, S: Sink<P>>(pkt: &P, ing: &Ingress, sink: &mut S, ctr: &
 /// fresh clone header.
 #[inline(always)]
 fn write_l2(h: &mut [u8], orig: &[u8], tagged: bool, pcp: u8, vid: u16) {
-    let a = field::ethernet::ADDRESSES;
+    let a = ethernet::field::ADDRESSES;
     h[a.clone()].copy_from_slice(&orig[a]);
     if tagged {
-        let t = field::vlan::IN_FRAME;
+        let t = vlan_field::IN_FRAME;
         VlanTag::new_unchecked(&mut h[t..t + VLAN_TAG_LEN]).emit(pcp, false, vid);
     }
 }
@@ -1363,8 +1359,8 @@ fn write_l2(h: &mut [u8], orig: &[u8], tagged: bool, pcp: u8, vid: u16) {
 /// Adds, rewrites or removes the tag in place. False: no headroom.
 #[inline(always)]
 fn retag<P: Packet>(pkt: &mut P, tag_len: usize, tagged: bool, pcp: u8, vid: u16) -> bool {
-    let a = field::ethernet::ADDRESSES;
-    let t = field::vlan::IN_FRAME;
+    let a = ethernet::field::ADDRESSES;
+    let t = vlan_field::IN_FRAME;
     match (tag_len != 0, tagged) {
         (true, true) => {
             VlanTag::new_unchecked(&mut pkt.data_mut()[t..t + VLAN_TAG_LEN])
@@ -1420,7 +1416,7 @@ fn inner_len<P: Packet>(pkt: &P, v: &VlanView, ing: &Ingress) -> usize {
 #[inline(always)]
 fn fits_underlay(view: &View, vlan: u16, inner: usize, ctr: &Counters) -> bool {
     let mtu = view.underlay.as_ref().map_or(0, |u| usize::from(u.mtu));
-    if inner + VXLAN_IP_OVERHEAD > mtu {
+    if inner + vxlan::IP_OVERHEAD > mtu {
         ctr.too_big(vlan, inner, true);
         false
     } else {
@@ -1466,14 +1462,14 @@ fn encap_room<'p, P: Packet>(
         return None;
     }
     let inner = pkt.pkt_len();
-    Some((pkt.prepend(VXLAN_OVERHEAD)?, inner))
+    Some((pkt.prepend(vxlan::OVERHEAD)?, inner))
 }
 
 /// One flood destination.
 #[derive(Clone, Copy)]
 enum Target {
     Local { port: u16, tagged: bool },
-    Remote { mac: MacAddr, ip: u32 },
+    Remote { mac: Mac, ip: u32 },
 }
 
 fn flood<P: Packet, S: Sink<P>>(
@@ -1561,8 +1557,8 @@ fn flood_copy<P: Packet, S: Sink<P>>(
     sink: &mut S,
     ctr: &Counters,
 ) {
-    let off = field::ethernet::ETHERTYPE.start + ing.tag_len;
-    let l2 = field::ethernet::ETHERTYPE.start;
+    let off = ethernet::field::ETHERTYPE.start + ing.tag_len;
+    let l2 = ethernet::field::ETHERTYPE.start;
     match target {
         Target::Local { port, tagged } => {
             let hl = l2 + if tagged { VLAN_TAG_LEN } else { 0 };
@@ -1577,7 +1573,7 @@ fn flood_copy<P: Packet, S: Sink<P>>(
             let Some(t) = v.tmpl.as_ref() else { return };
             let s = sport_once(sport, pkt, ing.tag_len);
             let tagged = v.encap_inner_vlan;
-            let hl = VXLAN_OVERHEAD + l2 + if tagged { VLAN_TAG_LEN } else { 0 };
+            let hl = vxlan::OVERHEAD + l2 + if tagged { VLAN_TAG_LEN } else { 0 };
             let inner = inner_len(pkt, v, ing);
             let Some(mut c) = pkt.clone_with_header(off, hl) else {
                 return ctr.drop(Drop::NoMbuf);
@@ -1585,7 +1581,7 @@ fn flood_copy<P: Packet, S: Sink<P>>(
             let h = c.data_mut();
             t.write(h, Some((&mac, ip)), inner, s);
             write_l2(
-                &mut h[VXLAN_OVERHEAD..],
+                &mut h[vxlan::OVERHEAD..],
                 pkt.data(),
                 tagged,
                 ing.pcp,
@@ -1634,53 +1630,6 @@ fn flood_last<P: Packet, S: Sink<P>>(
     }
 }
 
-/// Flow hash of the inner frame: MACs and EtherType, and for IPv4 the
-/// addresses and (TCP/UDP, 20-byte header, not a fragment) the ports. The
-/// fields are folded into two words and mixed by one 64x64->128 multiply:
-/// the UDP source port only needs spread for ECMP, and this runs once per
-/// encapsulated frame. A header with options hashes without the ports:
-/// still one value per flow.
-#[inline(always)]
-pub fn inner_flow_hash(d: &[u8], tag_len: usize) -> u32 {
-    let l3 = ETHERNET_HEADER_LEN + tag_len;
-    if d.len() < l3 {
-        return 0;
-    }
-    let le8 = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[..8]);
-        u64::from_le_bytes(w)
-    };
-    let le4 = |b: &[u8]| {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(&b[..4]);
-        u64::from(u32::from_le_bytes(w))
-    };
-    let et = u16::from_be_bytes([d[l3 - 2], d[l3 - 1]]);
-    // Destination MAC and the source MAC's first two bytes; the rest of
-    // the source MAC and the EtherType.
-    let mut x = le8(&d[0..]);
-    let mut y = le4(&d[8..]) | u64::from(et) << 32;
-    if et == ethertype::IPV4 && d.len() >= l3 + IPV4_MIN_HEADER_LEN {
-        let ip = &d[l3..l3 + IPV4_MIN_HEADER_LEN];
-        // Both addresses in one load.
-        x ^= le8(&ip[field::ipv4::SRC_ADDR.start..]).rotate_left(23);
-        // Version/IHL to fragment offset, little-endian: IHL is the low
-        // nibble, MF and the offset the top 14 bits but one.
-        const IHL_AND_FRAG: u64 = 0xff3f_0000_0000_000f;
-        let proto = ip[field::ipv4::PROTOCOL];
-        if le8(ip) & IHL_AND_FRAG == 5
-            && (proto == ip_proto::TCP || proto == ip_proto::UDP)
-            && d.len() >= l3 + IPV4_MIN_HEADER_LEN + 4
-        {
-            y ^= le4(&d[l3 + IPV4_MIN_HEADER_LEN..]) << 24 ^ u64::from(proto) << 56;
-        }
-    }
-    let m = u128::from(x ^ 0x243f_6a88_85a3_08d3) * u128::from(y ^ 0x1319_8a2e_0370_7344);
-    let h = (m as u64) ^ ((m >> 64) as u64);
-    (h ^ (h >> 32)) as u32
-}
-
 /// The outer UDP source port: 49152–65535 from the RSS hash or the inner
 /// flow hash.
 #[inline(always)]
@@ -1688,8 +1637,7 @@ pub fn flow_sport<P: Packet>(pkt: &P, tag_len: usize) -> u16 {
     let h = pkt
         .rss_hash()
         .unwrap_or_else(|| inner_flow_hash(pkt.data(), tag_len));
-    let h = h ^ (h >> 14) ^ (h >> 28);
-    SPORT_BASE | (h as u16 & SPORT_MASK)
+    vxlan::source_port(h)
 }
 
 /// The outer headers of a VXLAN frame that passed every underlay check.
@@ -1718,11 +1666,11 @@ enum NotVxlan {
 /// named.
 #[inline(always)]
 fn vxlan_fast(d: &[u8], pkt_len: usize, u: &UnderlayView) -> Option<Outer> {
-    let h: &[u8; OUTER_INNER + ETHERNET_HEADER_LEN] = d
-        .get(..OUTER_INNER + ETHERNET_HEADER_LEN)?
+    let h: &[u8; outer::INNER + ethernet::HEADER_LEN] = d
+        .get(..outer::INNER + ethernet::HEADER_LEN)?
         .try_into()
         .ok()?;
-    let tl = u16::try_from(pkt_len - OUTER_IP).ok()?;
+    let tl = u16::try_from(pkt_len - outer::IP).ok()?;
     let w = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
     // Little-endian words: byte k of a word is bits 8k..8k+8.
     // 12..20: EtherType, version/IHL, (TOS), total length, (id).
@@ -1731,20 +1679,20 @@ fn vxlan_fast(d: &[u8], pkt_len: usize, u: &UnderlayView) -> Option<Outer> {
     let e20 = u64::from(ip_proto::UDP) << 24;
     // 28..36: (source), destination, (source port); 36..44: destination
     // port, UDP length, (checksum), VXLAN flags (the I bit).
-    let e36 = u.fast_e36 | u64::from((tl - IPV4_MIN_HEADER_LEN as u16).to_be()) << 16;
+    let e36 = u.fast_e36 | u64::from((tl - ipv4::MIN_HEADER_LEN as u16).to_be()) << 16;
     let bad = (w(12) ^ e12) & 0x0000_ffff_00ff_ffff
         | (w(20) ^ e20) & 0x0000_0000_ff00_ff3f
         | (w(28) ^ u.fast_e28) & 0x0000_ffff_ffff_0000
         | (w(36) ^ e36) & 0x0008_0000_ffff_ffff;
-    let ip: &[u8; IPV4_MIN_HEADER_LEN] = h[OUTER_IP..OUTER_UDP].try_into().unwrap();
+    let ip: &[u8; ipv4::MIN_HEADER_LEN] = h[outer::IP..outer::UDP].try_into().unwrap();
     if bad != 0 || !checksum::verify20(ip) {
         return None;
     }
     let be4 = |i: usize| u32::from_be_bytes(h[i..i + 4].try_into().unwrap());
     Some(Outer {
-        inner_at: OUTER_INNER,
-        src_ip: be4(OUTER_IP + field::ipv4::SRC_ADDR.start),
-        vni: be4(OUTER_VXLAN + 4) >> 8,
+        inner_at: outer::INNER,
+        src_ip: be4(outer::IP + ipv4::field::SRC_ADDR.start),
+        vni: be4(outer::VXLAN + vxlan::field::VNI.start) >> 8,
     })
 }
 
@@ -1769,17 +1717,17 @@ fn underlay_checks(
     }
     // The IPv4 header must be in the first segment; the rest of the packet
     // may not be, so lengths are checked against pkt_len.
-    let l3 = &d[ETHERNET_HEADER_LEN..];
-    if l3.len() < IPV4_MIN_HEADER_LEN {
+    let l3 = &d[ethernet::HEADER_LEN..];
+    if l3.len() < ipv4::MIN_HEADER_LEN {
         return drop(Drop::Runt);
     }
     let ip = Ipv4Packet::new_unchecked(l3);
     let hl = ip.header_len();
     let tl = usize::from(ip.total_len());
-    if ip.version() != 4 || hl < IPV4_MIN_HEADER_LEN || hl > l3.len() || tl < hl {
+    if ip.version() != 4 || hl < ipv4::MIN_HEADER_LEN || hl > l3.len() || tl < hl {
         return drop(Drop::IpBadHeader);
     }
-    if ETHERNET_HEADER_LEN + tl > pkt_len {
+    if ethernet::HEADER_LEN + tl > pkt_len {
         return drop(Drop::IpBadHeader);
     }
     if !ip.verify_checksum() {
@@ -1804,8 +1752,8 @@ fn underlay_checks(
     if ip.is_fragment() {
         return drop(Drop::IpFragment);
     }
-    let l4 = ETHERNET_HEADER_LEN + hl;
-    if d.len() < l4 + UDP_HEADER_LEN {
+    let l4 = ethernet::HEADER_LEN + hl;
+    if d.len() < l4 + udp::HEADER_LEN {
         return drop(Drop::UdpBadLen);
     }
     let udp = UdpPacket::new_unchecked(&d[l4..]);
@@ -1813,20 +1761,20 @@ fn underlay_checks(
         return punt_or_drop;
     }
     let ulen = usize::from(udp.len());
-    if ulen != tl - hl || ulen < UDP_HEADER_LEN + VXLAN_HEADER_LEN {
+    if ulen != tl - hl || ulen < udp::HEADER_LEN + vxlan::HEADER_LEN {
         return drop(Drop::UdpBadLen);
     }
     // VXLAN can never need Ethernet padding (≥ 78 bytes): trailing bytes
     // mean a lying IP length, and the Packet API cannot trim them.
-    if ETHERNET_HEADER_LEN + tl != pkt_len {
+    if ethernet::HEADER_LEN + tl != pkt_len {
         return drop(Drop::IpBadHeader);
     }
-    let vx_at = l4 + UDP_HEADER_LEN;
-    let inner_at = vx_at + VXLAN_HEADER_LEN;
-    if d.len() < inner_at + ETHERNET_HEADER_LEN {
+    let vx_at = l4 + udp::HEADER_LEN;
+    let inner_at = vx_at + vxlan::HEADER_LEN;
+    if d.len() < inner_at + ethernet::HEADER_LEN {
         return drop(Drop::Runt);
     }
-    let vx = VxlanHeader::new_unchecked(&d[vx_at..inner_at]);
+    let vx = wire::VxlanHeader::new_unchecked(&d[vx_at..inner_at]);
     if !vx.i_flag() {
         return drop(Drop::VxlanNoIFlag);
     }
@@ -1877,11 +1825,11 @@ fn decap_fast<'a, P: Packet, S: Sink<P>>(
     let Some(v) = fdb.vlan_for_vni(view, o.vni) else {
         return Some(pkt);
     };
-    let Some(ih) = pkt.data()[o.inner_at..].first_chunk::<ETHERNET_HEADER_LEN>() else {
+    let Some(ih) = pkt.data()[o.inner_at..].first_chunk::<{ ethernet::HEADER_LEN }>() else {
         return Some(pkt);
     };
     let (dst, src) = (Mac48::dst_of(ih), Mac48::src_of(ih));
-    let et = u16::from_be_bytes([ih[12], ih[13]]);
+    let et = ethernet::ethertype_of(ih);
     let vlan = v.vlan_id;
     // A source the memo learned at this VTEP is a valid MAC, and the VTEP
     // a valid remote address (not ours): `decap` checks both first.
@@ -1981,19 +1929,19 @@ fn decap<'a, P: Packet, S: Sink<P>>(
     }
     let inner_at = o.inner_at;
     // Both checks put the inner Ethernet header in the first segment.
-    let Some(ih) = d[inner_at..].first_chunk::<ETHERNET_HEADER_LEN>() else {
+    let Some(ih) = d[inner_at..].first_chunk::<{ ethernet::HEADER_LEN }>() else {
         return drop_pkt(sink, ctr, pkt, Drop::Runt);
     };
     let (idst, isrc) = (Mac48::dst_of(ih), Mac48::src_of(ih));
-    let et = u16::from_be_bytes([ih[12], ih[13]]);
+    let et = ethernet::ethertype_of(ih);
     let (tag_len, pcp) = if et == ethertype::VLAN {
         if !v.decap_accept_inner_vlan {
             return drop_pkt(sink, ctr, pkt, Drop::VxlanInnerVlan);
         }
-        if d.len() < inner_at + field::vlan::INNER_ETHERTYPE.end {
+        if d.len() < inner_at + vlan_field::INNER_ETHERTYPE.end {
             return drop_pkt(sink, ctr, pkt, Drop::Runt);
         }
-        let t = field::vlan::IN_FRAME + inner_at;
+        let t = vlan_field::IN_FRAME + inner_at;
         (
             VLAN_TAG_LEN,
             VlanTag::new_unchecked(&d[t..t + VLAN_TAG_LEN]).pcp(),

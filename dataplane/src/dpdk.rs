@@ -8,6 +8,7 @@ use dpdk_sys as sys;
 use std::ffi::{c_void, CStr, CString};
 use std::fmt;
 use std::ptr::NonNull;
+use wire::Mac;
 
 /// Largest RX/TX burst a worker handles (testpmd's MAX_PKT_BURST).
 pub const MAX_BURST: usize = 512;
@@ -791,11 +792,11 @@ impl Port {
         unsafe { sys::rte_eth_dev_socket_id(self.0) }
     }
 
-    pub fn mac(&self) -> [u8; 6] {
+    pub fn mac(&self) -> Mac {
         let mut a = sys::rte_ether_addr::default();
         // SAFETY: a is a valid out-parameter.
         unsafe { sys::rte_eth_macaddr_get(self.0, &mut a) };
-        a.addr_bytes
+        Mac(a.addr_bytes)
     }
 
     /// Configures queues, MTU, RSS and offloads, sets up every queue on

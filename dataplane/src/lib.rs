@@ -1,7 +1,7 @@
-//! vtep's packet path: header views (`wire`), the MAC table (`mactable`),
-//! bridging and VXLAN encap/decap decisions (`bridge`), and the DPDK
-//! adapter plus poll-mode worker loop (`dpdk`, `worker`).
+//! vtep's packet path: the MAC table (`mactable`), bridging and VXLAN
+//! encap/decap decisions (`bridge`), and the DPDK adapter plus poll-mode worker loop (`dpdk`, `worker`).
 //!
+//! Headers are read and written through the `wire` crate's views.
 //! Everything except `dpdk` works on the [`Packet`] trait, so the logic is
 //! unit-testable and benchable on plain byte buffers without an EAL.
 
@@ -10,7 +10,6 @@ pub mod counters;
 pub mod dpdk;
 pub mod mactable;
 pub mod vecpkt;
-pub mod wire;
 pub mod worker;
 
 pub use counters::Counter;

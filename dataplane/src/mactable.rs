@@ -50,10 +50,75 @@ use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
 
 use crossbeam::utils::CachePadded;
 
-pub use crate::wire::Mac48;
+use wire::ethernet::field;
+use wire::ethernet::vlan_field::VID_MASK;
+use wire::mac::{self, Mac};
 
-/// An Ethernet address.
-pub type Mac = [u8; 6];
+/// The table's key form of a [`Mac`]: the address in the low 48 bits of a
+/// `u64`, first byte highest. Not another address type: it exists because
+/// the per-packet path reads addresses this way: one load from the frame
+/// and register compares, instead of 6-byte arrays that round-trip through
+/// the stack (a failed store-to-load forward costs more than the rest of
+/// the address handling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mac48(pub u64);
+
+impl Mac48 {
+    const MASK: u64 = (1 << 48) - 1;
+    #[inline(always)]
+    pub fn from_bytes(m: &Mac) -> Mac48 {
+        let m = &m.0;
+        Mac48(u64::from_be_bytes([
+            0, 0, m[0], m[1], m[2], m[3], m[4], m[5],
+        ]))
+    }
+    #[inline(always)]
+    pub fn to_bytes(self) -> Mac {
+        let b = self.0.to_be_bytes();
+        Mac([b[2], b[3], b[4], b[5], b[6], b[7]])
+    }
+    /// The destination address of the Ethernet frame `d` starts (≥ 8 bytes).
+    #[inline(always)]
+    pub fn dst_of(d: &[u8]) -> Mac48 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[field::DESTINATION.start..field::DESTINATION.start + 8]);
+        Mac48(u64::from_be_bytes(w) >> 16)
+    }
+    /// The source address of the Ethernet frame `d` starts (≥ 12 bytes).
+    #[inline(always)]
+    pub fn src_of(d: &[u8]) -> Mac48 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[field::SOURCE.end - 8..field::SOURCE.end]);
+        Mac48(u64::from_be_bytes(w) & Self::MASK)
+    }
+    #[inline(always)]
+    pub fn is_multicast(self) -> bool {
+        self.0 & (u64::from(mac::GROUP_BIT) << 40) != 0
+    }
+    #[inline(always)]
+    pub fn is_valid_source(self) -> bool {
+        !self.is_multicast() && self.0 != 0
+    }
+    /// IEEE 802.1D reserved 01:80:c2:00:00:0X.
+    #[inline(always)]
+    pub fn is_link_local(self) -> bool {
+        self.0 & !0xf == 0x0180_c200_0000
+    }
+}
+
+impl From<Mac> for Mac48 {
+    #[inline(always)]
+    fn from(m: Mac) -> Mac48 {
+        Mac48::from_bytes(&m)
+    }
+}
+
+impl From<Mac48> for Mac {
+    #[inline(always)]
+    fn from(m: Mac48) -> Mac {
+        m.to_bytes()
+    }
+}
 
 /// Where frames for a MAC go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,16 +209,16 @@ fn make_key(vlan: u16, mac: &Mac) -> u64 {
 #[inline(always)]
 fn key48(vlan: u16, mac: Mac48) -> u64 {
     debug_assert!(vlan < 4096, "VLAN id {vlan} has more than 12 bits");
-    KEY_TAG | (u64::from(vlan) & 0xfff) << 48 | (mac.0 & 0xffff_ffff_ffff)
+    KEY_TAG | (u64::from(vlan) & u64::from(VID_MASK)) << 48 | (mac.0 & 0xffff_ffff_ffff)
 }
 
 fn key_vlan(key: u64) -> u16 {
-    ((key >> 48) & 0xfff) as u16
+    ((key >> 48) & u64::from(VID_MASK)) as u16
 }
 
 fn key_mac(key: u64) -> Mac {
     let b = key.to_be_bytes();
-    [b[2], b[3], b[4], b[5], b[6], b[7]]
+    Mac([b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
 #[inline(always)]
@@ -713,7 +778,7 @@ mod tests {
 
     fn mac(i: u32) -> Mac {
         let b = i.to_be_bytes();
-        [0x02, 0x00, b[0], b[1], b[2], b[3]]
+        Mac([0x02, 0x00, b[0], b[1], b[2], b[3]])
     }
 
     impl MacTable {
@@ -753,12 +818,38 @@ mod tests {
     }
 
     #[test]
+    fn mac48_reads_and_classifies_like_the_byte_view() {
+        let f: Vec<u8> = (0u8..14).map(|b| b.wrapping_mul(37) ^ 0x5a).collect();
+        let e = wire::EthernetFrame::new_unchecked(&f[..]);
+        assert_eq!(Mac48::dst_of(&f).to_bytes(), e.dst_addr());
+        assert_eq!(Mac48::src_of(&f).to_bytes(), e.src_addr());
+        for m in [
+            [0x01, 0x80, 0xc2, 0, 0, 0x00],
+            [0x01, 0x80, 0xc2, 0, 0, 0x0e],
+            [0x01, 0x80, 0xc2, 0, 0, 0x10],
+            [0x01, 0x80, 0xc2, 0, 1, 0x00],
+            Mac::BROADCAST.0,
+            [0x01, 0x00, 0x5e, 1, 1, 100],
+            [0; 6],
+            [0x02, 0, 0, 0, 0, 1],
+            [0x00, 0x50, 0x56, 0xb9, 0x55, 0x58],
+        ] {
+            let m = Mac(m);
+            let w = Mac48::from_bytes(&m);
+            assert_eq!(w.to_bytes(), m);
+            assert_eq!(w.is_multicast(), m.is_multicast(), "{m:02x?}");
+            assert_eq!(w.is_valid_source(), m.is_valid_source(), "{m:02x?}");
+            assert_eq!(w.is_link_local(), m.is_link_local(), "{m:02x?}");
+        }
+    }
+
+    #[test]
     fn key_roundtrip_and_capacity() {
-        let k = make_key(4094, &[1, 2, 3, 4, 5, 6]);
+        let k = make_key(4094, &Mac([1, 2, 3, 4, 5, 6]));
         assert_ne!(k, 0);
         assert_eq!(key_vlan(k), 4094);
-        assert_eq!(key_mac(k), [1, 2, 3, 4, 5, 6]);
-        assert_ne!(make_key(0, &[0; 6]), 0);
+        assert_eq!(key_mac(k), Mac([1, 2, 3, 4, 5, 6]));
+        assert_ne!(make_key(0, &Mac::ZERO), 0);
         assert_eq!(MacTable::new(1).capacity(), 4);
         assert_eq!(MacTable::new(1000).capacity(), 1024);
         assert_eq!(MacTable::new(1 << 20).capacity(), 1 << 20);

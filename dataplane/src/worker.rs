@@ -10,9 +10,13 @@ use crate::Counter;
 use crossbeam::atomic::AtomicCell;
 use crossbeam::queue::ArrayQueue;
 use crossbeam::utils::CachePadded;
+use std::net::Ipv4Addr;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use wire::ethernet::{self, ethertype};
+use wire::ipv4::{self, protocol as ip_proto};
+use wire::{udp, EthernetFrame, Ipv4Packet, Mac, UdpPacket};
 
 /// Forwarding modes, with testpmd's names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,7 +288,7 @@ pub struct Worker {
     pub scatter: bool,
     pub streams: Vec<Stream>,
     /// MAC of every port, indexed by port id (mac mode).
-    pub port_macs: Vec<[u8; 6]>,
+    pub port_macs: Vec<Mac>,
     pub stats: Arc<Vec<PortStats>>,
     pub ctl: Arc<Control>,
     /// (port, TX queue this worker owns on it, ring) for control frames.
@@ -395,8 +399,8 @@ impl Worker {
             Mode::Mac => {
                 let mac = self.port_macs[s.tx_port as usize];
                 for i in 0..pkts.len() {
-                    if let Some(src) = pkts.data_mut(i).get_mut(6..12) {
-                        src.copy_from_slice(&mac);
+                    if let Some(src) = pkts.data_mut(i).get_mut(ethernet::field::SOURCE) {
+                        src.copy_from_slice(&mac.0);
                     }
                 }
             }
@@ -585,26 +589,28 @@ impl Worker {
 
 /// Builds the txonly frame header: Ethernet, IPv4 (checksummed), UDP, for
 /// a frame of `len` bytes sent from `src_mac`.
-pub fn txonly_header(src_mac: [u8; 6], len: u16) -> Vec<u8> {
-    let mut h = vec![0u8; 14 + 20 + 8];
-    h[0..6].copy_from_slice(&[0x02, 0, 0, 0, 0, 0xff]);
-    h[6..12].copy_from_slice(&src_mac);
-    h[12..14].copy_from_slice(&0x0800u16.to_be_bytes());
-    let ip_len = len - 14;
-    let ip = &mut h[14..34];
-    ip[0] = 0x45;
-    ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
-    ip[6] = 0x40; // DF
-    ip[8] = 64;
-    ip[9] = 17;
-    ip[12..16].copy_from_slice(&[198, 18, 0, 1]);
-    ip[16..20].copy_from_slice(&[198, 18, 0, 2]);
-    let c = crate::wire::checksum::checksum(ip);
-    ip[10..12].copy_from_slice(&c.to_be_bytes());
-    let udp = &mut h[34..42];
-    udp[0..2].copy_from_slice(&1024u16.to_be_bytes());
-    udp[2..4].copy_from_slice(&9u16.to_be_bytes());
-    udp[4..6].copy_from_slice(&(ip_len - 20).to_be_bytes());
+pub fn txonly_header(src_mac: Mac, len: u16) -> Vec<u8> {
+    const IP: usize = ethernet::HEADER_LEN;
+    const UDP: usize = IP + ipv4::MIN_HEADER_LEN;
+    let mut h = vec![0u8; UDP + udp::HEADER_LEN];
+    let mut eth = EthernetFrame::new_unchecked(&mut h[..IP]);
+    eth.set_dst_addr(Mac([0x02, 0, 0, 0, 0, 0xff]));
+    eth.set_src_addr(src_mac);
+    eth.set_ethertype(ethertype::IPV4);
+    let ip_len = len - IP as u16;
+    let mut ip = Ipv4Packet::new_unchecked(&mut h[IP..UDP]);
+    ip.set_version_and_header_len(4, ipv4::MIN_HEADER_LEN);
+    ip.set_total_len(ip_len);
+    ip.set_flags_and_frag_offset(true, false, 0);
+    ip.set_ttl(ipv4::DEFAULT_TTL);
+    ip.set_protocol(ip_proto::UDP);
+    ip.set_src_addr(Ipv4Addr::new(198, 18, 0, 1));
+    ip.set_dst_addr(Ipv4Addr::new(198, 18, 0, 2));
+    ip.fill_checksum();
+    let mut u = UdpPacket::new_unchecked(&mut h[UDP..]);
+    u.set_src_port(1024);
+    u.set_dst_port(9);
+    u.set_len(ip_len - ipv4::MIN_HEADER_LEN as u16);
     h
 }
 
@@ -717,9 +723,18 @@ mod tests {
 
     #[test]
     fn txonly_header_checksum_verifies() {
-        let h = txonly_header([2, 0, 0, 0, 0, 1], 9018);
-        assert!(crate::wire::checksum::verify(&h[14..34]));
+        let h = txonly_header(Mac([2, 0, 0, 0, 0, 1]), 9018);
+        assert!(wire::checksum::verify(&h[14..34]));
         assert_eq!(u16::from_be_bytes([h[16], h[17]]), 9004);
         assert_eq!(u16::from_be_bytes([h[38], h[39]]), 8984);
+        // Every byte, for a 60-byte frame.
+        assert_eq!(
+            txonly_header(Mac([2, 0, 0, 0, 0, 1]), 60),
+            [
+                0x02, 0x00, 0x00, 0x00, 0x00, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
+                0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xae, 0x97, 0xc6, 0x12,
+                0x00, 0x01, 0xc6, 0x12, 0x00, 0x02, 0x04, 0x00, 0x00, 0x09, 0x00, 0x1a, 0x00, 0x00
+            ]
+        );
     }
 }

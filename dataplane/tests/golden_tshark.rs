@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vtep_testkit::{parse_vxlan, pcap, Eth, BROADCAST, VXLAN_PORT};
+use wire::Mac;
 
 const UL_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
 const PEER_MAC: [u8; 6] = [0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0];
@@ -42,7 +43,7 @@ fn cfg() -> BridgeConfig {
         port_id: id,
         name: format!("p{id}"),
         mode,
-        mac: [0x02, 0, 0, 0, 0, id as u8],
+        mac: Mac([0x02, 0, 0, 0, 0, id as u8]),
         mtu: 9000,
     };
     let vlan = |id: u16, group: Ipv4Addr, inner: bool| VlanConf {
@@ -68,14 +69,14 @@ fn cfg() -> BridgeConfig {
             port_id: 9,
             ip: OUR_IP,
             prefix: 24,
-            mac: UL_MAC,
+            mac: Mac(UL_MAC),
             mtu: 9050,
             gateway: None,
             udp_port: 4789,
             ttl: 64,
         }),
-        router_mac: [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0],
-        neighbors: vec![(PEER_IP, PEER_MAC)],
+        router_mac: Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
+        neighbors: vec![(PEER_IP, Mac(PEER_MAC))],
     }
 }
 
@@ -178,7 +179,7 @@ fn golden_frames_decode_in_tshark() {
     let macs = MacTable::new(64);
 
     // 1. Encap unicast: access VLAN 100 → known remote VTEP.
-    macs.learn(100, &H2, Dest::Vtep(u32::from(PEER_IP)), 1);
+    macs.learn(100, &Mac(H2), Dest::Vtep(u32::from(PEER_IP)), 1);
     let f = inner(H2, H1, None, 128);
     let out = run(&view, &macs, 1, &f);
     assert_eq!(out.len(), 1);
@@ -232,7 +233,7 @@ fn golden_frames_decode_in_tshark() {
     );
 
     // 3. Decap output: from the peer to the trunk (re-tagged VLAN 100).
-    macs.learn(100, &H1, Dest::Port(2), 1);
+    macs.learn(100, &Mac(H1), Dest::Port(2), 1);
     let inner_f = inner(H1, NETAPP, None, 200);
     let tun = Eth::new(UL_MAC, PEER_MAC)
         .ipv4(PEER_IP, OUR_IP)

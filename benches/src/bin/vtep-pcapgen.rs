@@ -12,18 +12,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use wire::ethernet::{
+    self, ethertype, HEADER_LEN as ETH_HDR, MIN_FRAME_LEN as MIN_SIZE, VLAN_TAG_LEN as VLAN_HDR,
+};
+use wire::ipv4::MIN_HEADER_LEN as IPV4_HDR;
+use wire::udp::HEADER_LEN as UDP_HDR;
+use wire::vxlan::{self, OVERHEAD as VXLAN_OVERHEAD};
+use wire::{checksum, Mac};
 
-const ETH_HDR: usize = 14;
-const VLAN_HDR: usize = 4;
-const IPV4_HDR: usize = 20;
-const UDP_HDR: usize = 8;
-const VXLAN_HDR: usize = 8;
-/// Outer Ethernet + IPv4 + UDP + VXLAN (no outer VLAN).
-const VXLAN_OVERHEAD: usize = ETH_HDR + IPV4_HDR + UDP_HDR + VXLAN_HDR;
-const ETHERTYPE_IPV4: u16 = 0x0800;
-const ETHERTYPE_VLAN: u16 = 0x8100;
-const VXLAN_PORT: u16 = 4789;
-const MIN_SIZE: usize = 60;
 const MAX_SIZE: usize = 65535;
 const PCAP_SNAPLEN: u32 = 65535;
 const LINKTYPE_ETHERNET: u32 = 1;
@@ -105,7 +101,7 @@ struct Args {
     macs: u32,
 
     /// Destination MAC of the (inner) frame.
-    #[arg(long, default_value = "02:00:00:00:00:ff", value_parser = parse_mac)]
+    #[arg(long, default_value = "02:00:00:00:00:ff")]
     dst_mac: Mac,
 
     /// Swap the (inner) MACs: the frames come from --dst-mac and go to the
@@ -146,11 +142,11 @@ struct Args {
     outer_dst: Ipv4Addr,
 
     /// Outer source MAC (remote VTEP / next hop).
-    #[arg(long, default_value = "02:00:00:00:01:02", value_parser = parse_mac)]
+    #[arg(long, default_value = "02:00:00:00:01:02")]
     outer_src_mac: Mac,
 
     /// Outer destination MAC (this VTEP's underlay port).
-    #[arg(long, default_value = "02:00:00:00:01:01", value_parser = parse_mac)]
+    #[arg(long, default_value = "02:00:00:00:01:01")]
     outer_dst_mac: Mac,
 
     /// Add an 802.1Q tag with this VLAN ID to the outer frame (vxlan / mixed-bad).
@@ -168,38 +164,13 @@ impl Kind {
     }
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-struct Mac([u8; 6]);
-
-fn parse_mac(s: &str) -> Result<Mac, String> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() != 6 {
-        return Err(format!("'{s}' is not a MAC address (aa:bb:cc:dd:ee:ff)"));
-    }
-    let mut m = [0u8; 6];
-    for (b, p) in m.iter_mut().zip(parts) {
-        *b = u8::from_str_radix(p, 16).map_err(|_| format!("'{s}' is not a MAC address"))?;
-    }
-    Ok(Mac(m))
-}
-
 /// Internet checksum (RFC 1071) of `data`, with an initial partial sum.
-fn csum_fold(mut sum: u32, data: &[u8]) -> u16 {
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
-        sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    if let [last] = chunks.remainder() {
-        sum += u32::from(*last) << 8;
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
+fn csum_fold(sum: u32, data: &[u8]) -> u16 {
+    checksum::finish(sum + u32::from(checksum::fold(checksum::sum(data))))
 }
 
 fn ipv4_checksum(hdr: &[u8]) -> u16 {
-    csum_fold(0, hdr)
+    checksum::checksum(hdr)
 }
 
 fn udp_checksum(src: Ipv4Addr, dst: Ipv4Addr, udp: &[u8]) -> u16 {
@@ -221,8 +192,8 @@ fn push_eth(buf: &mut Vec<u8>, dst: Mac, src: Mac, vlan: Option<u16>, ethertype:
     buf.extend_from_slice(&dst.0);
     buf.extend_from_slice(&src.0);
     if let Some(vid) = vlan {
-        buf.extend_from_slice(&ETHERTYPE_VLAN.to_be_bytes());
-        buf.extend_from_slice(&(vid & 0x0fff).to_be_bytes());
+        buf.extend_from_slice(&ethertype::VLAN.to_be_bytes());
+        buf.extend_from_slice(&ethernet::tci_vid(vid).to_be_bytes());
     }
     buf.extend_from_slice(&ethertype.to_be_bytes());
 }
@@ -258,7 +229,7 @@ fn udp_frame(a: &Args, i: usize, size: usize) -> Vec<u8> {
     } else {
         (a.dst_mac, src_mac(i, a.macs))
     };
-    push_eth(&mut f, dst, src, a.vlan, ETHERTYPE_IPV4);
+    push_eth(&mut f, dst, src, a.vlan, ethertype::IPV4);
     let ip_len = size - f.len();
     push_ipv4(&mut f, a.src_ip, a.dst_ip, ip_len, i as u16);
     let udp_start = f.len();
@@ -292,12 +263,12 @@ fn vxlan_frame(a: &Args, i: usize, size: usize, vni: u32) -> Vec<u8> {
         a.outer_dst_mac,
         a.outer_src_mac,
         a.outer_vlan,
-        ETHERTYPE_IPV4,
+        ethertype::IPV4,
     );
     let ip_len = size - f.len();
     push_ipv4(&mut f, a.outer_src, a.outer_dst, ip_len, i as u16);
     f.extend_from_slice(&(49152 + flow).to_be_bytes());
-    f.extend_from_slice(&VXLAN_PORT.to_be_bytes());
+    f.extend_from_slice(&vxlan::PORT.to_be_bytes());
     f.extend_from_slice(&((ip_len - IPV4_HDR) as u16).to_be_bytes());
     f.extend_from_slice(&[0, 0]); // outer UDP checksum 0 (RFC 7348)
     f.extend_from_slice(&[0x08, 0, 0, 0]);
@@ -609,10 +580,11 @@ mod tests {
         assert!(validate(&args(&["--size", "59"])).is_err());
         assert!(validate(&args(&["--size", "65536"])).is_err());
         assert!(Args::try_parse_from(["x", "-o", "-", "--vlan", "4095"]).is_err());
-        assert!(parse_mac("02:00:00:00:00").is_err());
+        assert!("02:00:00:00:00".parse::<Mac>().is_err());
         assert_eq!(
-            parse_mac("02:00:00:00:00:ff").unwrap().0,
+            "02:00:00:00:00:ff".parse::<Mac>().unwrap().0,
             [2, 0, 0, 0, 0, 0xff]
         );
+        assert!(Args::try_parse_from(["x", "-o", "-", "--dst-mac", "02:00:00:00:00"]).is_err());
     }
 }

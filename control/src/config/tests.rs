@@ -162,7 +162,7 @@ fn defaults_are_filled_in_interfaces_and_vxlan() {
         x,
         &Vxlan {
             vni: 10,
-            flood: Flood::MulticastGroup(Ipv4Addr::new(239, 1, 1, 10)),
+            flood: Flood::Group(Ipv4Addr::new(239, 1, 1, 10)),
             encapsulate_inner_vlan: false,
             decapsulate_accept_inner_vlan: false,
         }
@@ -212,10 +212,7 @@ fn spine1_resolves_to_typed_values_in_file_order() {
     assert_eq!(c.vtep.system_name.as_deref(), Some("EX9200-1"));
     let v10 = c.vlan_by_name("v10").unwrap().vxlan.as_ref().unwrap();
     assert!(v10.encapsulate_inner_vlan && v10.decapsulate_accept_inner_vlan);
-    assert_eq!(
-        v10.flood,
-        Flood::MulticastGroup(Ipv4Addr::new(239, 1, 1, 10))
-    );
+    assert_eq!(v10.flood, Flood::Group(Ipv4Addr::new(239, 1, 1, 10)));
     assert_eq!(c.vlan_by_id(100).unwrap().vxlan.as_ref().unwrap().vni, 100);
 }
 
@@ -292,7 +289,7 @@ static-mac = [{ vlan = "blue", mac = "00:50:56:aa:00:01", remote-vtep = "10.1.1.
               { vlan = "blue", mac = "02:a0:98:2c:06:cc", interface = "access_1" }]
 "#;
     let c = Config::parse(text).unwrap();
-    assert_eq!(c.vtep.router_mac, Some([2, 0, 0, 0, 0, 0xaa]));
+    assert_eq!(c.vtep.router_mac, Some(Mac([2, 0, 0, 0, 0, 0xaa])));
     assert_eq!(c.interfaces[0].device(), Some("0000:3b:00.0"));
     assert_eq!(
         c.ethernet_switching.static_mac[0].target,

@@ -1,8 +1,10 @@
 use super::*;
 use crate::config::Config;
-use crate::proto::{internet_checksum, GroupRecord, IgmpPacket};
 use crate::switch::{bridge_config, PortRef};
 use std::cell::RefCell;
+use wire::arp::{self, Repr as ArpRepr};
+use wire::checksum;
+use wire::igmp::{GroupRecord, IgmpPacket};
 
 // The seed's EX9200-1, plus an access port, a static-remote-vteps VLAN and
 // an IGMP-less VLAN.
@@ -63,21 +65,21 @@ const GATEWAY: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 1);
 const PEER_VTEP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
 const FAR_VTEP: Ipv4Addr = Ipv4Addr::new(10, 20, 0, 5);
 const STATIC_NH: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 9);
-const STATIC_NH_MAC: MacAddr = [0x4c, 0x96, 0x14, 0, 0, 9];
+const STATIC_NH_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0, 0, 9]);
 const G10: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 10);
 const G100: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 100);
 const IRB10: Ipv4Addr = Ipv4Addr::new(100, 10, 1, 200);
 const IRB0: Ipv4Addr = Ipv4Addr::new(100, 1, 1, 1);
-const ROUTER_MAC: MacAddr = [0x02, 0xaa, 0, 0, 0, 1];
-const HOST_MAC: MacAddr = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
+const ROUTER_MAC: Mac = Mac([0x02, 0xaa, 0, 0, 0, 1]);
+const HOST_MAC: Mac = Mac([0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31]);
 const HOST_IP: Ipv4Addr = Ipv4Addr::new(100, 10, 1, 4);
-const VM_MAC: MacAddr = [0x00, 0x50, 0x56, 0xb9, 0x55, 0x58];
+const VM_MAC: Mac = Mac([0x00, 0x50, 0x56, 0xb9, 0x55, 0x58]);
 const VM_IP: Ipv4Addr = Ipv4Addr::new(100, 1, 1, 30);
-const CORE_MAC: MacAddr = [0x00, 0x05, 0x86, 0x71, 0xff, 0xc0];
-const PEER_MAC: MacAddr = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
+const CORE_MAC: Mac = Mac([0x00, 0x05, 0x86, 0x71, 0xff, 0xc0]);
+const PEER_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
 
-fn port_mac(port: u16) -> MacAddr {
-    [0x02, 0, 0, 0, 0, 0x10 + port as u8]
+fn port_mac(port: u16) -> Mac {
+    Mac([0x02, 0, 0, 0, 0, 0x10 + port as u8])
 }
 
 /// The process's own compilation (`switch::bridge_config`), with device
@@ -115,7 +117,7 @@ type Out = Vec<(u16, Vec<u8>)>;
 struct Rig {
     p: Plane,
     t0: Instant,
-    macs: RefCell<BTreeMap<(u16, MacAddr), Dest>>,
+    macs: RefCell<BTreeMap<(u16, Mac), Dest>>,
 }
 
 impl Rig {
@@ -133,13 +135,13 @@ impl Rig {
     fn at(&self, secs: f64) -> Instant {
         self.t0 + Duration::from_secs_f64(secs)
     }
-    fn learn(&self, vlan: u16, mac: MacAddr, d: Dest) {
+    fn learn(&self, vlan: u16, mac: Mac, d: Dest) {
         self.macs.borrow_mut().insert((vlan, mac), d);
     }
     fn handle(&mut self, port: u16, frame: &[u8], secs: f64) -> Out {
         let mut out = Vec::new();
         let macs = self.macs.borrow().clone();
-        let lookup = move |vlan: u16, mac: &[u8; 6]| macs.get(&(vlan, *mac)).copied();
+        let lookup = move |vlan: u16, mac: &Mac| macs.get(&(vlan, *mac)).copied();
         let now = self.at(secs);
         self.p.handle(port, frame, now, &lookup, &mut out);
         out
@@ -165,25 +167,25 @@ impl Rig {
 fn igmp_of(out: &Out) -> Vec<IgmpPacket> {
     out.iter()
         .filter_map(|(port, f)| {
-            let p = proto::parse_igmp_packet(f)?;
+            let p = igmp::parse_packet(f)?;
             assert_eq!(*port, UNDERLAY);
             Some(p)
         })
         .collect()
 }
 
-fn arp_of(out: &Out) -> Vec<(u16, MacAddr, MacAddr, Option<u16>, ArpRepr)> {
+fn arp_of(out: &Out) -> Vec<(u16, Mac, Mac, Option<u16>, ArpRepr)> {
     out.iter()
         .filter_map(|(port, f)| {
-            let (src, dst, vlan, a) = ArpRepr::parse(f)?;
+            let (src, dst, vlan, a) = arp::parse_frame(f)?;
             Some((*port, src, dst, vlan, a))
         })
         .collect()
 }
 
-fn lldp_of(out: &Out) -> Vec<(u16, LldpNeighbor)> {
+fn lldp_of(out: &Out) -> Vec<(u16, lldp::Neighbor)> {
     out.iter()
-        .filter_map(|(port, f)| Some((*port, proto::parse_lldp(f)?)))
+        .filter_map(|(port, f)| Some((*port, lldp::parse(f)?)))
         .collect()
 }
 
@@ -208,7 +210,7 @@ fn records(p: &IgmpPacket) -> Vec<(RecordType, Ipv4Addr)> {
 
 fn assert_igmp_envelope(p: &IgmpPacket, dst: Ipv4Addr) {
     assert_eq!(p.dst_ip, dst);
-    assert_eq!(p.eth_dst, proto::group_mac(dst));
+    assert_eq!(p.eth_dst, Mac::ipv4_multicast(dst));
     assert_eq!(p.src_ip, VTEP_IP);
     assert_eq!(p.eth_src, port_mac(UNDERLAY));
     assert_eq!(p.ttl, 1);
@@ -219,8 +221,8 @@ fn assert_igmp_envelope(p: &IgmpPacket, dst: Ipv4Addr) {
 /// An IPv4 packet with the given protocol and payload in a frame.
 #[allow(clippy::too_many_arguments)]
 fn ip_frame(
-    dst_mac: MacAddr,
-    src_mac: MacAddr,
+    dst_mac: Mac,
+    src_mac: Mac,
     vlan: Option<u16>,
     src: Ipv4Addr,
     dst: Ipv4Addr,
@@ -253,7 +255,7 @@ fn ip_frame(
     f.extend_from_slice(&src.octets());
     f.extend_from_slice(&dst.octets());
     f.extend_from_slice(options);
-    let c = internet_checksum(&f[at..]);
+    let c = checksum::checksum(&f[at..]);
     f[at + 10..at + 12].copy_from_slice(&c.to_be_bytes());
     f.extend_from_slice(payload);
     if f.len() < 60 {
@@ -269,23 +271,23 @@ fn query(dst: Ipv4Addr, group: Ipv4Addr, code: u8, v3: bool) -> Vec<u8> {
     if v3 {
         q.extend_from_slice(&[0x02, 125, 0, 0]);
     }
-    let c = internet_checksum(&q);
+    let c = checksum::checksum(&q);
     q[2..4].copy_from_slice(&c.to_be_bytes());
     ip_frame(
-        proto::group_mac(dst),
+        Mac::ipv4_multicast(dst),
         CORE_MAC,
         None,
         GATEWAY,
         dst,
         2,
-        &proto::ROUTER_ALERT,
+        &igmp::ROUTER_ALERT,
         &q,
     )
 }
 
 fn echo_request(
-    dst_mac: MacAddr,
-    src_mac: MacAddr,
+    dst_mac: Mac,
+    src_mac: Mac,
     vlan: Option<u16>,
     src: Ipv4Addr,
     dst: Ipv4Addr,
@@ -293,7 +295,7 @@ fn echo_request(
 ) -> Vec<u8> {
     let mut icmp = vec![8, 0, 0, 0, 0xbe, 0xef, 0, 7];
     icmp.extend((0..payload_len).map(|i| (i * 7 + 3) as u8));
-    let c = internet_checksum(&icmp);
+    let c = checksum::checksum(&icmp);
     icmp[2..4].copy_from_slice(&c.to_be_bytes());
     ip_frame(dst_mac, src_mac, vlan, src, dst, 1, &[], &icmp)
 }
@@ -303,10 +305,10 @@ fn parse_echo_reply(f: &[u8]) -> (EthernetRepr, Ipv4Addr, Ipv4Addr, usize) {
     let (eth, ip) = EthernetRepr::parse(f).unwrap();
     let hl = usize::from(ip[0] & 0x0f) * 4;
     let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
-    assert!(proto::checksum_ok(&ip[..hl]));
+    assert!(checksum::verify(&ip[..hl]));
     assert_eq!(ip[9], 1);
     let icmp = &ip[hl..total];
-    assert!(proto::checksum_ok(icmp));
+    assert!(checksum::verify(icmp));
     assert_eq!(icmp[0], 0, "echo reply type");
     let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
     let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
@@ -325,7 +327,7 @@ fn igmpv3_startup_sends_two_reports_a_second_apart() {
     let second = igmp_of(&r.tick(1.0, &[]));
     assert_eq!(second.len(), 1);
     for p in first.iter().chain(&second) {
-        assert_igmp_envelope(p, proto::IGMPV3_ROUTERS);
+        assert_igmp_envelope(p, igmp::IGMPV3_ROUTERS);
         assert!(matches!(p.msg, IgmpMsg::Report { version: 3, .. }));
         assert_eq!(
             records(p),
@@ -363,7 +365,7 @@ fn general_query_answered_after_a_random_delay_within_max_response() {
     r.tick(0.0, &[]);
     r.tick(1.0, &[]);
     // Max response 10 s (code 100).
-    let q = query(proto::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true);
+    let q = query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true);
     assert!(
         r.handle(UNDERLAY, &q, 20.0).is_empty(),
         "never answered at once"
@@ -380,7 +382,7 @@ fn general_query_answered_after_a_random_delay_within_max_response() {
     assert_eq!(answers.len(), 1, "one answer");
     let (at, p) = &answers[0];
     assert!(*at > 20.0 && *at < 30.0, "answered at {at}");
-    assert_igmp_envelope(p, proto::IGMPV3_ROUTERS);
+    assert_igmp_envelope(p, igmp::IGMPV3_ROUTERS);
     assert_eq!(
         records(p),
         vec![
@@ -389,7 +391,7 @@ fn general_query_answered_after_a_random_delay_within_max_response() {
         ]
     );
     // A zero max response is answered on the next tick.
-    let q = query(proto::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 0, true);
+    let q = query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 0, true);
     r.handle(UNDERLAY, &q, 40.0);
     assert_eq!(igmp_of(&r.tick(40.0, &[])).len(), 1);
 }
@@ -403,7 +405,7 @@ fn v2_query_gets_v2_reports_and_v2_mode_answers_per_group() {
         // A v2 general query, max response 2 s.
         r.handle(
             UNDERLAY,
-            &query(proto::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 20, false),
+            &query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 20, false),
             10.0,
         );
         let ps = igmp_of(&r.tick(12.0, &[]));
@@ -461,7 +463,7 @@ fn reconfigure_leaves_removed_groups_and_joins_new_ones() {
         let g101 = Ipv4Addr::new(239, 1, 1, 101);
         if v2 {
             assert_eq!(ps.len(), 2);
-            assert_igmp_envelope(&ps[0], proto::ALL_ROUTERS);
+            assert_igmp_envelope(&ps[0], igmp::ALL_ROUTERS);
             assert_eq!(ps[0].msg, IgmpMsg::Leave { group: G100 });
             assert_igmp_envelope(&ps[1], g101);
         } else {
@@ -484,7 +486,7 @@ fn shutdown_leaves_every_group() {
     r.p.shutdown(&mut out);
     let ps = igmp_of(&out);
     assert_eq!(ps.len(), 1);
-    assert_igmp_envelope(&ps[0], proto::IGMPV3_ROUTERS);
+    assert_igmp_envelope(&ps[0], igmp::IGMPV3_ROUTERS);
     assert_eq!(
         records(&ps[0]),
         vec![
@@ -504,7 +506,7 @@ fn shutdown_leaves_every_group() {
         ]
     );
     for p in &ps {
-        assert_igmp_envelope(p, proto::ALL_ROUTERS);
+        assert_igmp_envelope(p, igmp::ALL_ROUTERS);
     }
 }
 
@@ -514,7 +516,7 @@ fn shutdown_leaves_every_group() {
 #[test]
 fn arp_request_for_the_vtep_address_is_answered_on_the_underlay() {
     let mut r = Rig::new();
-    let req = proto::arp_request(CORE_MAC, GATEWAY, VTEP_IP, None);
+    let req = arp::request(CORE_MAC, GATEWAY, VTEP_IP, None);
     let out = r.handle(UNDERLAY, &req, 1.0);
     let a = arp_of(&out);
     assert_eq!(a.len(), 1);
@@ -533,7 +535,7 @@ fn arp_request_for_the_vtep_address_is_answered_on_the_underlay() {
     assert!(r.p.neighbors().contains(&(GATEWAY, CORE_MAC)));
     assert!(r.p.take_neighbors_changed());
     // Someone else's address: nothing.
-    let req = proto::arp_request(CORE_MAC, GATEWAY, Ipv4Addr::new(192, 168, 24, 77), None);
+    let req = arp::request(CORE_MAC, GATEWAY, Ipv4Addr::new(192, 168, 24, 77), None);
     assert!(r.handle(UNDERLAY, &req, 1.0).is_empty());
     assert_eq!(r.counter("arp-requests-answered"), 1);
 }
@@ -543,7 +545,7 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
     let mut r = Rig::new();
     // From the access port (untagged there), punted with the VLAN tag.
     r.learn(10, HOST_MAC, Dest::Port(ACCESS));
-    let req = proto::arp_request(HOST_MAC, HOST_IP, IRB10, Some(10));
+    let req = arp::request(HOST_MAC, HOST_IP, IRB10, Some(10));
     let a = arp_of(&r.handle(ACCESS, &req, 1.0));
     assert_eq!(a.len(), 1);
     let (port, src, dst, vlan, arp) = a[0];
@@ -555,13 +557,13 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
     assert_eq!(arp.target_ip, HOST_IP);
     // From the trunk: tagged back.
     r.learn(100, VM_MAC, Dest::Port(TRUNK));
-    let req = proto::arp_request(VM_MAC, VM_IP, IRB0, Some(100));
+    let req = arp::request(VM_MAC, VM_IP, IRB0, Some(100));
     let a = arp_of(&r.handle(TRUNK, &req, 1.0));
     assert_eq!(a.len(), 1);
     assert_eq!((a[0].0, a[0].3), (TRUNK, Some(100)));
     assert_eq!(a[0].4.sender_ip, IRB0);
     // The IRB of VLAN 100 does not answer on VLAN 10.
-    let req = proto::arp_request(HOST_MAC, HOST_IP, IRB0, Some(10));
+    let req = arp::request(HOST_MAC, HOST_IP, IRB0, Some(10));
     assert!(r.handle(ACCESS, &req, 1.0).is_empty());
     assert_eq!(r.ignored("arp-not-for-us"), 1);
     // `show arp` lists the IRB neighbors.
@@ -576,19 +578,19 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
 #[test]
 fn arp_reply_to_an_unknown_host_floods_the_vlan() {
     let mut r = Rig::new();
-    let req = proto::arp_request(HOST_MAC, HOST_IP, IRB10, Some(10));
+    let req = arp::request(HOST_MAC, HOST_IP, IRB10, Some(10));
     let out = r.handle(ACCESS, &req, 1.0);
     // Access (untagged), trunk (tagged) and one copy to the group.
     let ports: Vec<u16> = out.iter().map(|(p, _)| *p).collect();
     assert_eq!(ports, vec![TRUNK, ACCESS, UNDERLAY]);
     assert_eq!(arp_of(&out[..1].to_vec())[0].3, Some(10));
     assert_eq!(arp_of(&out[1..2].to_vec())[0].3, None);
-    let (outer, inner) = proto::parse_vxlan(&out[2].1).unwrap();
+    let (outer, inner) = vxlan::Outer::parse(&out[2].1).unwrap();
     assert_eq!(
         (outer.dst_ip, outer.dst_mac, outer.vni),
-        (G10, proto::group_mac(G10), 10)
+        (G10, Mac::ipv4_multicast(G10), 10)
     );
-    let (_, _, vlan, arp) = ArpRepr::parse(inner).unwrap();
+    let (_, _, vlan, arp) = arp::parse_frame(inner).unwrap();
     assert_eq!(vlan, Some(10), "v10 has encapsulate-inner-vlan");
     assert_eq!(arp.sender_ip, IRB10);
 }
@@ -603,7 +605,7 @@ fn resolution_of_an_on_link_vtep_retries_then_backs_off() {
             .map(|a| {
                 assert_eq!(
                     (a.0, a.1, a.2, a.3),
-                    (UNDERLAY, port_mac(UNDERLAY), [0xff; 6], None)
+                    (UNDERLAY, port_mac(UNDERLAY), Mac::BROADCAST, None)
                 );
                 assert_eq!(a.4.sender_ip, VTEP_IP);
             })
@@ -630,7 +632,7 @@ fn resolution_of_an_on_link_vtep_retries_then_backs_off() {
         "{s}"
     );
     // The reply resolves it.
-    let reply = proto::arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
     assert!(r.handle(UNDERLAY, &reply, 30.0).is_empty());
     assert!(r.p.neighbors().contains(&(PEER_VTEP, PEER_MAC)));
     assert!(r.p.take_neighbors_changed());
@@ -654,7 +656,7 @@ fn resolution_of_an_off_link_vtep_asks_for_the_gateway() {
 fn resolved_entries_refresh_at_240_s_and_expire_at_300_s() {
     let mut r = Rig::new();
     r.tick(0.0, &[PEER_VTEP]);
-    let reply = proto::arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
     r.handle(UNDERLAY, &reply, 0.5);
     assert!(r.p.take_neighbors_changed());
     let asks = |out: &Out| {
@@ -691,7 +693,7 @@ fn resolved_entries_refresh_at_240_s_and_expire_at_300_s() {
     let mut r = Rig::new();
     r.handle(
         UNDERLAY,
-        &proto::arp_request(CORE_MAC, Ipv4Addr::new(192, 168, 24, 50), VTEP_IP, None),
+        &arp::request(CORE_MAC, Ipv4Addr::new(192, 168, 24, 50), VTEP_IP, None),
         0.0,
     );
     assert_eq!(asks(&r.tick(250.0, &[])), 0);
@@ -706,7 +708,7 @@ fn static_arp_entries_are_neighbors_and_never_expire() {
     // Never asked for even when needed, never overwritten.
     let out = r.tick(0.0, &[STATIC_NH]);
     assert!(arp_of(&out).iter().all(|a| a.4.target_ip != STATIC_NH));
-    let lie = proto::arp_reply(PEER_MAC, STATIC_NH, port_mac(UNDERLAY), VTEP_IP, None);
+    let lie = arp::reply(PEER_MAC, STATIC_NH, port_mac(UNDERLAY), VTEP_IP, None);
     r.handle(UNDERLAY, &lie, 1.0);
     r.tick(100_000.0, &[STATIC_NH]);
     assert!(r.p.neighbors().contains(&(STATIC_NH, STATIC_NH_MAC)));
@@ -723,7 +725,12 @@ fn arp_table_is_bounded() {
     );
     for i in 0..(ARP_TABLE_MAX as u32 + 100) {
         let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(192, 1, 0, 0)) + i);
-        let req = proto::arp_request([0, 1, 2, 3, 4, 5], ip, Ipv4Addr::new(192, 168, 24, 4), None);
+        let req = arp::request(
+            Mac([0, 1, 2, 3, 4, 5]),
+            ip,
+            Ipv4Addr::new(192, 168, 24, 4),
+            None,
+        );
         r.handle(UNDERLAY, &req, 0.0);
     }
     assert_eq!(r.p.arp.len(), ARP_TABLE_MAX);
@@ -789,7 +796,7 @@ fn echo_to_an_irb_from_a_remote_vtep_is_encapsulated() {
     assert_eq!(arp_of(&out).len(), 1, "only an ARP request: {out:?}");
     assert_eq!(arp_of(&out)[0].4.target_ip, PEER_VTEP);
     assert_eq!(r.ignored("unresolved-next-hop"), 1);
-    let reply = proto::arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
     r.handle(UNDERLAY, &reply, 5.1);
     // v10 keeps the inner tag; v100 does not. Jumbo fits the 9216 underlay.
     r.learn(100, VM_MAC, Dest::Vtep(u32::from(PEER_VTEP)));
@@ -802,7 +809,7 @@ fn echo_to_an_irb_from_a_remote_vtep_is_encapsulated() {
         assert_eq!(out.len(), 1);
         let (port, f) = &out[0];
         assert_eq!(*port, UNDERLAY);
-        let (outer, inner) = proto::parse_vxlan(f).unwrap();
+        let (outer, inner) = vxlan::Outer::parse(f).unwrap();
         assert_eq!(outer.src_mac, port_mac(UNDERLAY));
         assert_eq!(outer.dst_mac, PEER_MAC);
         assert_eq!(
@@ -811,7 +818,11 @@ fn echo_to_an_irb_from_a_remote_vtep_is_encapsulated() {
         );
         assert_eq!((outer.dst_port, outer.vni), (4789, u32::from(vlan)));
         assert!(outer.src_port >= 49152);
-        assert_eq!(outer.src_port, proto::vxlan_source_port(inner));
+        let tag = EthernetRepr::parse(inner).unwrap().0.header_len() - ethernet::HEADER_LEN;
+        assert_eq!(
+            outer.src_port,
+            vxlan::source_port(vxlan::inner_flow_hash(inner, tag))
+        );
         // DF, IP ID 0, UDP checksum 0, VXLAN flags 0x08 and reserved zero.
         assert_eq!(&f[20..22], &[0x40, 0x00]);
         assert_eq!(&f[18..20], &[0, 0]);
@@ -872,19 +883,19 @@ fn lldp_is_sent_on_every_port_at_start_then_every_30_s() {
 #[test]
 fn lldp_neighbors_are_recorded_shown_and_expire() {
     let mut r = Rig::new();
-    let n1 = proto::lldp_frame(
+    let n1 = lldp::frame(
         PEER_MAC,
-        [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0],
+        Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         "et-2/0/0",
         "TO-QFX5100-48S-5",
         "EX9200-2",
         120,
     );
-    let n2 = proto::lldp_frame(VM_MAC, VM_MAC, "eth1", "", "South-VM", 60);
+    let n2 = lldp::frame(VM_MAC, VM_MAC, "eth1", "", "South-VM", 60);
     assert!(r.handle(TRUNK, &n1, 0.0).is_empty());
     r.handle(ACCESS, &n2, 0.0);
     // Our own LLDP looped back is not a neighbor.
-    let own = proto::lldp_frame(
+    let own = lldp::frame(
         port_mac(TRUNK),
         port_mac(TRUNK),
         "et-2/2/1",
@@ -916,9 +927,9 @@ fn lldp_neighbors_are_recorded_shown_and_expire() {
     // A refresh extends it; TTL 0 removes it.
     r.handle(TRUNK, &n1, 200.0);
     assert_eq!(r.p.show_lldp(r.at(300.0), false).lines().count(), 2);
-    let bye = proto::lldp_frame(
+    let bye = lldp::frame(
         PEER_MAC,
-        [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0],
+        Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         "et-2/0/0",
         "",
         "",
@@ -932,7 +943,14 @@ fn lldp_neighbors_are_recorded_shown_and_expire() {
 fn lldp_neighbors_are_bounded() {
     let mut r = Rig::new();
     for i in 0..100u8 {
-        let f = proto::lldp_frame([0, 0, 0, 0, 1, i], [0, 0, 0, 0, 1, i], "p", "", "", 120);
+        let f = lldp::frame(
+            Mac([0, 0, 0, 0, 1, i]),
+            Mac([0, 0, 0, 0, 1, i]),
+            "p",
+            "",
+            "",
+            120,
+        );
         r.handle(TRUNK, &f, 0.0);
     }
     assert_eq!(r.p.lldp.len(), LLDP_MAX_PER_PORT);
@@ -974,10 +992,10 @@ fn show_outputs_have_the_expected_rows_and_json_parses() {
     r.tick(0.0, &[PEER_VTEP]);
     r.handle(
         UNDERLAY,
-        &query(proto::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
+        &query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
         3.0,
     );
-    let reply = proto::arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
     r.handle(UNDERLAY, &reply, 4.0);
     let now = r.at(10.0);
     let s = r.p.show_igmp(now, false);
@@ -1027,13 +1045,13 @@ fn junk_of_every_length_never_panics() {
     let mut r = Rig::new();
     r.learn(10, HOST_MAC, Dest::Vtep(u32::from(PEER_VTEP)));
     let valid: Vec<Vec<u8>> = vec![
-        proto::arp_request(CORE_MAC, GATEWAY, VTEP_IP, None),
-        proto::arp_request(HOST_MAC, HOST_IP, IRB10, Some(10)),
+        arp::request(CORE_MAC, GATEWAY, VTEP_IP, None),
+        arp::request(HOST_MAC, HOST_IP, IRB10, Some(10)),
         echo_request(port_mac(UNDERLAY), CORE_MAC, None, GATEWAY, VTEP_IP, 100),
         echo_request(ROUTER_MAC, HOST_MAC, Some(10), HOST_IP, IRB10, 100),
-        query(proto::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
+        query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
         query(G10, G10, 10, false),
-        proto::lldp_frame(PEER_MAC, PEER_MAC, "x", "y", "z", 120),
+        lldp::frame(PEER_MAC, PEER_MAC, "x", "y", "z", 120),
     ];
     let mut seed: u32 = 1;
     let mut noise = || {
@@ -1073,4 +1091,13 @@ fn junk_of_every_length_never_panics() {
     let _ = r.p.show_arp(r.at(10.0), false);
     let _ = r.p.show_lldp(r.at(10.0), false);
     let _ = r.p.show_igmp(r.at(10.0), false);
+}
+
+#[test]
+fn icmp_echo_reply_fresh_ident() {
+    let req = echo_request(ROUTER_MAC, HOST_MAC, None, HOST_IP, VTEP_IP, 8);
+    let p = icmpv4::parse_echo_request(&req).unwrap();
+    let a = p.reply(ROUTER_MAC, next_ip_ident());
+    let b = p.reply(ROUTER_MAC, next_ip_ident());
+    assert_ne!(&a[18..20], &b[18..20]);
 }

@@ -2,24 +2,24 @@
 
 use super::*;
 use crate::mactable::Entry;
-use crate::wire::{ArpRepr, BROADCAST_MAC, LLDP_MAC};
 use crate::VecPacket;
+use wire::{ArpOp, ArpRepr, VxlanHeader};
 
-const ROUTER: MacAddr = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0];
-const UL_MAC: MacAddr = [0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0];
-const P1_MAC: MacAddr = [0x02, 0, 0, 0, 0, 1];
-const GW_MAC: MacAddr = [0x00, 0x00, 0x5e, 0x00, 0x01, 0x01];
-const PEER_MAC: MacAddr = [0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0];
-const H1: MacAddr = [0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31];
-const H2: MacAddr = [0x00, 0x50, 0x56, 0x69, 0x37, 0xdb];
-const NETAPP: MacAddr = [0x02, 0xa0, 0x98, 0x2c, 0x06, 0xcc];
+const ROUTER: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]);
+const UL_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
+const P1_MAC: Mac = Mac([0x02, 0, 0, 0, 0, 1]);
+const GW_MAC: Mac = Mac([0x00, 0x00, 0x5e, 0x00, 0x01, 0x01]);
+const PEER_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0xf2, 0xb6, 0xe0]);
+const H1: Mac = Mac([0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31]);
+const H2: Mac = Mac([0x00, 0x50, 0x56, 0x69, 0x37, 0xdb]);
+const NETAPP: Mac = Mac([0x02, 0xa0, 0x98, 0x2c, 0x06, 0xcc]);
 const OUR_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
 const GW_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 1);
 const PEER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
 const FAR_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 9);
 const UNRES_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 77);
 const GROUP: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 100);
-const GROUP_MAC: MacAddr = [0x01, 0x00, 0x5e, 0x01, 0x01, 0x64];
+const GROUP_MAC: Mac = Mac([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64]);
 const UL: u16 = 9;
 
 fn port(id: u16, mode: PortMode, mtu: u16) -> PortConf {
@@ -27,7 +27,7 @@ fn port(id: u16, mode: PortMode, mtu: u16) -> PortConf {
         port_id: id,
         name: format!("p{id}"),
         mode,
-        mac: [0x02, 0, 0, 0, 0, id as u8],
+        mac: Mac([0x02, 0, 0, 0, 0, id as u8]),
         mtu,
     }
 }
@@ -168,14 +168,14 @@ impl Env {
         assert_eq!(self.run(port, f), vec![Out::Drop(why)], "{}", why.name());
         assert_eq!(self.drops(why), before + 1);
     }
-    fn dest(&self, vlan: u16, mac: &MacAddr) -> Option<Dest> {
+    fn dest(&self, vlan: u16, mac: &Mac) -> Option<Dest> {
         self.macs.lookup(vlan, mac).map(|e: Entry| e.dest)
     }
 }
 
 /// Two bridges fed the same frames agree: the entries of `macs` in VLANs
 /// 100 and 10, and every counter of those VLANs, punt and drop.
-fn assert_same_state(a: &Env, b: &Env, macs: &[MacAddr], what: &str) {
+fn assert_same_state(a: &Env, b: &Env, macs: &[Mac], what: &str) {
     for vl in [100, 10] {
         for m in macs {
             assert_eq!(a.dest(vl, m), b.dest(vl, m), "{what}: VLAN {vl} {m:02x?}");
@@ -217,10 +217,10 @@ fn xorshift(mut x: u32) -> impl FnMut(usize) -> usize {
 
 /// An Ethernet frame of `len` bytes (untagged length; +4 when tagged) with
 /// an IPv4/UDP payload so the flow hash has something to chew on.
-fn frame(dst: MacAddr, src: MacAddr, tag: Option<(u8, u16)>, len: usize) -> Vec<u8> {
+fn frame(dst: Mac, src: Mac, tag: Option<(u8, u16)>, len: usize) -> Vec<u8> {
     let mut f = Vec::new();
-    f.extend_from_slice(&dst);
-    f.extend_from_slice(&src);
+    f.extend_from_slice(&dst.0);
+    f.extend_from_slice(&src.0);
     if let Some((pcp, vid)) = tag {
         f.extend_from_slice(&0x8100u16.to_be_bytes());
         f.extend_from_slice(&vlan_tci(pcp, false, vid).to_be_bytes());
@@ -247,10 +247,10 @@ fn frame(dst: MacAddr, src: MacAddr, tag: Option<(u8, u16)>, len: usize) -> Vec<
     f
 }
 
-fn arp(dst: MacAddr, src: MacAddr, tag: Option<u16>, tpa: Ipv4Addr) -> Vec<u8> {
+fn arp(dst: Mac, src: Mac, tag: Option<u16>, tpa: Ipv4Addr) -> Vec<u8> {
     let mut f = Vec::new();
-    f.extend_from_slice(&dst);
-    f.extend_from_slice(&src);
+    f.extend_from_slice(&dst.0);
+    f.extend_from_slice(&src.0);
     if let Some(vid) = tag {
         f.extend_from_slice(&[0x81, 0x00]);
         f.extend_from_slice(&vid.to_be_bytes());
@@ -259,11 +259,11 @@ fn arp(dst: MacAddr, src: MacAddr, tag: Option<u16>, tpa: Ipv4Addr) -> Vec<u8> {
     let at = f.len();
     f.resize(at + 28, 0);
     ArpRepr {
-        operation: wire::arp_op::REQUEST,
-        source_hardware_addr: src,
-        source_protocol_addr: Ipv4Addr::new(100, 1, 1, 30),
-        target_hardware_addr: [0; 6],
-        target_protocol_addr: tpa,
+        op: ArpOp::Request,
+        sender_mac: src,
+        sender_ip: Ipv4Addr::new(100, 1, 1, 30),
+        target_mac: Mac::ZERO,
+        target_ip: tpa,
     }
     .emit(&mut ArpPacket::new_unchecked(&mut f[at..]));
     f.resize(f.len().max(60), 0);
@@ -273,8 +273,8 @@ fn arp(dst: MacAddr, src: MacAddr, tag: Option<u16>, tpa: Ipv4Addr) -> Vec<u8> {
 /// An underlay VXLAN frame built field by field.
 fn vxlan(src: Ipv4Addr, dst: Ipv4Addr, vni: u32, inner: &[u8]) -> Vec<u8> {
     let mut f = vec![0u8; 50 + inner.len()];
-    f[..6].copy_from_slice(&UL_MAC);
-    f[6..12].copy_from_slice(&PEER_MAC);
+    f[..6].copy_from_slice(&UL_MAC.0);
+    f[6..12].copy_from_slice(&PEER_MAC.0);
     f[12..14].copy_from_slice(&[0x08, 0x00]);
     let mut ip = Ipv4Packet::new_unchecked(&mut f[14..]);
     ip.set_version_and_header_len(4, 20);
@@ -311,7 +311,7 @@ fn naive_csum(h: &[u8]) -> u16 {
 }
 
 /// Checks each byte of the 50-byte outer header.
-fn check_outer(o: &[u8], dst_mac: MacAddr, dst_ip: Ipv4Addr, vni: u32) {
+fn check_outer(o: &[u8], dst_mac: Mac, dst_ip: Ipv4Addr, vni: u32) {
     let inner_len = o.len() - 50;
     assert_eq!(o[0..6], dst_mac, "outer dst mac");
     assert_eq!(o[6..12], UL_MAC, "outer src mac");
@@ -470,7 +470,7 @@ fn drop_names_unique_and_kebab() {
 fn access_to_access_and_trunk_tag_treatment() {
     let e = Env::std();
     // Learn H2 on 4 (flooded), then H1 on 1 → H2 goes to 4 only, as is.
-    let f = frame(BROADCAST_MAC, H2, None, 64);
+    let f = frame(Mac::BROADCAST, H2, None, 64);
     assert_eq!(e.run(4, &f).len(), 4);
     assert_eq!(e.dest(100, &H2), Some(Dest::Port(4)));
     let f = frame(H2, H1, None, 64);
@@ -509,16 +509,16 @@ fn ingress_drops() {
     e.expect_drop(6, &frame(H2, H1, None, 64), Drop::UnknownPort);
     e.expect_drop(
         1,
-        &frame([0x01, 0x80, 0xc2, 0, 0, 0], H1, None, 64),
+        &frame(Mac([0x01, 0x80, 0xc2, 0, 0, 0]), H1, None, 64),
         Drop::LinkLocal,
     );
     // Sources that must never be learned.
-    for src in [BROADCAST_MAC, GROUP_MAC, [0u8; 6]] {
+    for src in [Mac::BROADCAST, GROUP_MAC, Mac([0u8; 6])] {
         e.expect_drop(1, &frame(H2, src, None, 64), Drop::SrcMacInvalid);
     }
     assert_eq!(e.macs.len(), 0);
     // Alone in its VLAN, no VNI: nowhere to flood.
-    e.expect_drop(8, &frame(BROADCAST_MAC, H1, None, 64), Drop::NoFloodTarget);
+    e.expect_drop(8, &frame(Mac::BROADCAST, H1, None, 64), Drop::NoFloodTarget);
     // Same port.
     e.macs.learn(100, &H2, Dest::Port(1), 1);
     e.expect_drop(1, &frame(H2, H1, None, 64), Drop::SamePort);
@@ -528,7 +528,7 @@ fn ingress_drops() {
 fn punts() {
     let e = Env::std();
     // LLDP: punted as received, untagged, on any port (trunk included).
-    let mut lldp = frame(LLDP_MAC, H1, None, 64);
+    let mut lldp = frame(Mac::LLDP_NEAREST_BRIDGE, H1, None, 64);
     lldp[12..14].copy_from_slice(&[0x88, 0xcc]);
     assert_eq!(e.run(2, &lldp), vec![Out::Punt(lldp.clone())]);
     // Router MAC and port MACs: punted with the bridge-domain tag.
@@ -537,12 +537,12 @@ fn punts() {
     let f = frame(P1_MAC, H1, Some((3, 100)), 64);
     assert_eq!(e.run(2, &f), vec![Out::Punt(f.clone())]);
     // ARP for the IRB: punted (tagged) and still flooded.
-    let a = arp(BROADCAST_MAC, H1, None, Ipv4Addr::new(100, 1, 1, 1));
+    let a = arp(Mac::BROADCAST, H1, None, Ipv4Addr::new(100, 1, 1, 1));
     let out = e.run(1, &a);
     assert_eq!(out[0], Out::Punt(tag(&a, 0, 100)));
     assert_eq!(txs(&out), vec![2, 4, 7, UL]);
     // ARP for someone else: not punted.
-    let a = arp(BROADCAST_MAC, H1, Some(100), Ipv4Addr::new(100, 1, 1, 2));
+    let a = arp(Mac::BROADCAST, H1, Some(100), Ipv4Addr::new(100, 1, 1, 2));
     assert!(!e.run(2, &a).iter().any(|o| matches!(o, Out::Punt(_))));
     assert_eq!(e.ctr.punts.get(), 4);
 }
@@ -560,7 +560,7 @@ fn flood_to_ports_and_group() {
     check_outer(o, GROUP_MAC, GROUP, 100);
     assert_eq!(o[50..], f[..], "no inner tag on VLAN 100");
     // From a trunk: the tag goes, the PCP stays on tagged copies.
-    let f = frame(BROADCAST_MAC, H2, Some((6, 100)), 64);
+    let f = frame(Mac::BROADCAST, H2, Some((6, 100)), 64);
     let out = e.run(2, &f);
     assert_eq!(txs(&out), vec![1, 4, 7, UL]);
     assert_eq!(tx_to(&out, 1), vec![&untag(&f)]);
@@ -573,7 +573,7 @@ fn flood_to_ports_and_group() {
 #[test]
 fn flood_to_static_vteps_with_inner_vlan() {
     let e = Env::std();
-    let f = frame(BROADCAST_MAC, H1, None, 100);
+    let f = frame(Mac::BROADCAST, H1, None, 100);
     let out = e.run(3, &f);
     assert_eq!(txs(&out), vec![2, UL, UL]);
     assert_eq!(tx_to(&out, 2), vec![&tag(&f, 0, 10)]);
@@ -589,7 +589,7 @@ fn flood_to_static_vteps_with_inner_vlan() {
     }
     assert_eq!(ul[0][34..36], ul[1][34..36], "same flow, same source port");
     // From the trunk: the tag is kept as is.
-    let f = frame(BROADCAST_MAC, H2, Some((2, 10)), 100);
+    let f = frame(Mac::BROADCAST, H2, Some((2, 10)), 100);
     let out = e.run(2, &f);
     assert_eq!(txs(&out), vec![3, UL, UL]);
     assert!(tx_to(&out, UL).iter().all(|o| o[50..] == f[..]));
@@ -608,7 +608,7 @@ fn control_input_bridges_without_a_port() {
         s.0
     };
     // Broadcast: every member of VLAN 100 and the group, none left out.
-    let f = frame(BROADCAST_MAC, ROUTER, None, 64);
+    let f = frame(Mac::BROADCAST, ROUTER, None, 64);
     let out = run(100, &f);
     assert_eq!(txs(&out), vec![1, 2, 4, 7, UL]);
     assert_eq!(tx_to(&out, 1), vec![&f]);
@@ -640,7 +640,7 @@ fn control_input_bridges_without_a_port() {
     assert_eq!(run(999, &f), vec![Out::Drop(Drop::NoVlan)]);
     assert_eq!(run(100, &f[..10]), vec![Out::Drop(Drop::Runt)]);
     // An IRB's own ARP is not punted back to the control thread.
-    let a = arp(BROADCAST_MAC, ROUTER, None, Ipv4Addr::new(100, 1, 1, 1));
+    let a = arp(Mac::BROADCAST, ROUTER, None, Ipv4Addr::new(100, 1, 1, 1));
     assert!(run(100, &a).iter().all(|o| matches!(o, Out::Tx(..))));
 }
 
@@ -649,7 +649,7 @@ fn unresolved_vteps() {
     let mut c = cfg();
     c.vlans[1].flood = Flood::Static(vec![UNRES_IP, PEER_IP]);
     let e = Env::new(&c);
-    let f = frame(BROADCAST_MAC, H1, None, 64);
+    let f = frame(Mac::BROADCAST, H1, None, 64);
     let out = e.run(3, &f);
     assert_eq!(txs(&out), vec![2, UL]);
     assert_eq!(e.drops(Drop::UnresolvedVtep), 1);
@@ -756,7 +756,7 @@ fn sport_from_rss_and_flows() {
 #[test]
 fn decap_learn_forward_and_flood_local_only() {
     let e = Env::std();
-    let inner = frame(BROADCAST_MAC, NETAPP, None, 64);
+    let inner = frame(Mac::BROADCAST, NETAPP, None, 64);
     let out = e.run(UL, &vxlan(PEER_IP, OUR_IP, 100, &inner));
     assert_eq!(txs(&out), vec![1, 2, 4, 7], "never back to the underlay");
     assert_eq!(tx_to(&out, 1), vec![&inner]);
@@ -801,21 +801,21 @@ fn decap_split_horizon() {
 #[test]
 fn decap_inner_vlan_options() {
     let e = Env::std();
-    let inner = frame(BROADCAST_MAC, NETAPP, Some((0, 100)), 64);
+    let inner = frame(Mac::BROADCAST, NETAPP, Some((0, 100)), 64);
     e.expect_drop(
         UL,
         &vxlan(PEER_IP, OUR_IP, 100, &inner),
         Drop::VxlanInnerVlan,
     );
     // VLAN 10 accepts; any VID, the VNI decides; PCP kept on tagged egress.
-    let inner = frame(BROADCAST_MAC, NETAPP, Some((5, 99)), 64);
+    let inner = frame(Mac::BROADCAST, NETAPP, Some((5, 99)), 64);
     let out = e.run(UL, &vxlan(PEER_IP, OUR_IP, 10, &inner));
     assert_eq!(txs(&out), vec![2, 3]);
     assert_eq!(tx_to(&out, 3), vec![&untag(&inner)]);
     assert_eq!(tx_to(&out, 2), vec![&tag(&untag(&inner), 5, 10)]);
     assert_eq!(e.dest(10, &NETAPP), Some(Dest::Vtep(u32::from(PEER_IP))));
     // Untagged on VLAN 10 is fine too.
-    let inner = frame(BROADCAST_MAC, H2, None, 64);
+    let inner = frame(Mac::BROADCAST, H2, None, 64);
     assert_eq!(
         txs(&e.run(UL, &vxlan(PEER_IP, OUR_IP, 10, &inner))),
         vec![2, 3]
@@ -825,7 +825,7 @@ fn decap_inner_vlan_options() {
 #[test]
 fn decap_drops() {
     let e = Env::std();
-    let inner = frame(BROADCAST_MAC, NETAPP, None, 64);
+    let inner = frame(Mac::BROADCAST, NETAPP, None, 64);
     let good = vxlan(PEER_IP, OUR_IP, 100, &inner);
     let d = Drop::IpBadHeader;
     let mut f = good.clone();
@@ -914,8 +914,8 @@ fn decap_drops() {
 #[test]
 fn underlay_punts() {
     let e = Env::std();
-    let inner = frame(BROADCAST_MAC, NETAPP, None, 64);
-    let a = arp(BROADCAST_MAC, PEER_MAC, None, OUR_IP);
+    let inner = frame(Mac::BROADCAST, NETAPP, None, 64);
+    let a = arp(Mac::BROADCAST, PEER_MAC, None, OUR_IP);
     assert_eq!(e.run(UL, &a), vec![Out::Punt(a.clone())]);
     let mut igmp = vxlan(PEER_IP, Ipv4Addr::new(224, 0, 0, 1), 100, &inner);
     igmp[23] = ip_proto::IGMP;
@@ -929,7 +929,7 @@ fn underlay_punts() {
     udp[36..38].copy_from_slice(&53u16.to_be_bytes());
     assert_eq!(e.run(UL, &udp), vec![Out::Punt(udp.clone())]);
     // ARP for the IRB arriving through the tunnel: punted with VLAN tag.
-    let a = arp(BROADCAST_MAC, NETAPP, None, Ipv4Addr::new(100, 1, 1, 1));
+    let a = arp(Mac::BROADCAST, NETAPP, None, Ipv4Addr::new(100, 1, 1, 1));
     let out = e.run(UL, &vxlan(PEER_IP, OUR_IP, 100, &a));
     assert_eq!(out[0], Out::Punt(tag(&a, 0, 100)));
     assert_eq!(txs(&out), vec![1, 2, 4, 7]);
@@ -939,10 +939,10 @@ fn underlay_punts() {
 fn mac_move_port_to_vtep_and_back() {
     let e = Env::std();
     // vMotion: the VM is local on port 1...
-    e.run(1, &frame(BROADCAST_MAC, H1, None, 64));
+    e.run(1, &frame(Mac::BROADCAST, H1, None, 64));
     assert_eq!(e.dest(100, &H1), Some(Dest::Port(1)));
     // ... moves behind PEER: its first RARP broadcast moves it.
-    let mut rarp = arp(BROADCAST_MAC, H1, None, Ipv4Addr::UNSPECIFIED);
+    let mut rarp = arp(Mac::BROADCAST, H1, None, Ipv4Addr::UNSPECIFIED);
     rarp[12..14].copy_from_slice(&ethertype::RARP.to_be_bytes());
     e.run(UL, &vxlan(PEER_IP, GROUP, 100, &rarp));
     assert_eq!(e.dest(100, &H1), Some(Dest::Vtep(u32::from(PEER_IP))));
@@ -950,7 +950,7 @@ fn mac_move_port_to_vtep_and_back() {
     let out = e.run(4, &frame(H1, H2, None, 64));
     check_outer(tx_to(&out, UL)[0], PEER_MAC, PEER_IP, 100);
     // ... and back: first frame on port 1 moves it again.
-    e.run(1, &frame(BROADCAST_MAC, H1, None, 64));
+    e.run(1, &frame(Mac::BROADCAST, H1, None, 64));
     assert_eq!(e.dest(100, &H1), Some(Dest::Port(1)));
     assert_eq!(e.ctr.vlan(100).moved.get(), 2);
 }
@@ -977,12 +977,12 @@ fn learn_full_counts() {
     for i in 0..e.macs.capacity() - 1 {
         assert_eq!(
             e.macs
-                .learn(200, &[2, 0, 0, 0, 9, i as u8], Dest::Port(1), 1),
+                .learn(200, &Mac([2, 0, 0, 0, 9, i as u8]), Dest::Port(1), 1),
             Learn::New
         );
     }
-    e.run(1, &frame(BROADCAST_MAC, H1, None, 64));
-    e.run(1, &frame(BROADCAST_MAC, H2, None, 64));
+    e.run(1, &frame(Mac::BROADCAST, H1, None, 64));
+    e.run(1, &frame(Mac::BROADCAST, H2, None, 64));
     assert_eq!(e.ctr.vlan(100).learn_failed.get(), 1);
     assert_eq!(e.ctr.vlan(100).learned.get(), 1);
 }
@@ -1023,7 +1023,7 @@ fn too_big_with_1500_underlay() {
     assert_eq!(txs(&e.run(1, &frame(H2, H1, None, 1464))), vec![UL]);
     e.expect_drop(1, &frame(H2, H1, None, 1465), Drop::TooBig);
     // Flooded: the local copies still go, the tunnel copy is counted.
-    let out = e.run(1, &frame(BROADCAST_MAC, H1, None, 9014));
+    let out = e.run(1, &frame(Mac::BROADCAST, H1, None, 9014));
     assert_eq!(txs(&out), vec![2, 4, 7]);
     assert_eq!(e.drops(Drop::TooBig), 3);
 }
@@ -1043,7 +1043,7 @@ fn local_egress_mtu() {
             PEER_IP,
             OUR_IP,
             10,
-            &frame(BROADCAST_MAC, NETAPP, None, 9014),
+            &frame(Mac::BROADCAST, NETAPP, None, 9014),
         ),
     );
     assert_eq!(txs(&out), vec![2]);
@@ -1102,7 +1102,7 @@ fn no_headroom_and_no_mbuf() {
     }
     let out = e.run_pkt(
         1,
-        NoClone(VecPacket::new(&frame(BROADCAST_MAC, H1, None, 64))),
+        NoClone(VecPacket::new(&frame(Mac::BROADCAST, H1, None, 64))),
     );
     assert_eq!(
         txs(&out),
@@ -1128,7 +1128,7 @@ fn a_burst_sees_its_own_learning_at_once() {
     assert_eq!(out.last(), Some(&Out::Drop(Drop::SamePort)));
     assert_eq!(e.dest(100, &H2), Some(Dest::Port(1)));
     // A tunnel burst that moves NETAPP from one VTEP to another and back.
-    let inner = frame(BROADCAST_MAC, NETAPP, None, 64);
+    let inner = frame(Mac::BROADCAST, NETAPP, None, 64);
     let far = Ipv4Addr::new(192, 168, 24, 6);
     e.run_burst(
         UL,
@@ -1147,7 +1147,13 @@ fn a_burst_forwards_exactly_as_frame_by_frame() {
     // Pseudo-random sequences of frames among a few hosts, some known
     // elsewhere beforehand: one burst (memo shared) and the same frames one
     // by one (fresh memo each) give the same output, table and counters.
-    let hosts = [H1, H2, NETAPP, BROADCAST_MAC, [0x02, 0, 0, 0, 0x10, 0x01]];
+    let hosts = [
+        H1,
+        H2,
+        NETAPP,
+        Mac::BROADCAST,
+        Mac([0x02, 0, 0, 0, 0x10, 0x01]),
+    ];
     let mut rnd = xorshift(0x9e37_79b9);
     for round in 0..40 {
         let port = [1u16, 4, 2, UL][round % 4];
@@ -1272,11 +1278,11 @@ fn the_encap_fast_path_agrees_with_port_input() {
     // port_input alone. Same frames out, same table, same counters. The
     // ports: access 1 and 4 (VLAN 100), trunks 2 (10, 100, 300) and 7
     // (100); VLAN 100 strips inner tags, VLAN 10 keeps them.
-    let far = [0x00, 0x50, 0x56, 0, 0, 0x78];
-    let unres = [0x00, 0x50, 0x56, 0, 0, 0x77];
-    let fresh = [0x00, 0x50, 0x56, 0, 0, 0x99];
+    let far = Mac([0x00, 0x50, 0x56, 0, 0, 0x78]);
+    let unres = Mac([0x00, 0x50, 0x56, 0, 0, 0x77]);
+    let fresh = Mac([0x00, 0x50, 0x56, 0, 0, 0x99]);
     // Each port's own host, the source of most of its frames.
-    let home = |port: u16| [0x00, 0x50, 0x56, 0, 0x10, port as u8];
+    let home = |port: u16| Mac([0x00, 0x50, 0x56, 0, 0x10, port as u8]);
     let envs = [Env::std(), Env::std(), Env::std()];
     // Where the hosts are at the start, and again now and then (moves
     // between the bridges' own frames).
@@ -1307,18 +1313,18 @@ fn the_encap_fast_path_agrees_with_port_input() {
         home(2),
         home(4),
         NETAPP,
-        BROADCAST_MAC,
+        Mac::BROADCAST,
         GROUP_MAC,
-        LLDP_MAC,
+        Mac::LLDP_NEAREST_BRIDGE,
         ROUTER,
         P1_MAC,
         UL_MAC,
-        [0; 6],
+        Mac::ZERO,
     ];
     // Now and then a source that moves (another port's host, H2 from its
     // VTEP) or is new: each move makes every memo forget.
-    let srcs = [home(4), home(2), H2, fresh, [0; 6], BROADCAST_MAC];
-    let all: Vec<MacAddr> = dsts
+    let srcs = [home(4), home(2), H2, fresh, Mac::ZERO, Mac::BROADCAST];
+    let all: Vec<Mac> = dsts
         .iter()
         .chain(&srcs)
         .chain(&[home(7)])
@@ -1414,11 +1420,11 @@ fn the_decap_fast_path_agrees_with_decap() {
     // memo that lasts across bursts: underlay bursts as the worker runs
     // them; the fast path then `decap`, by hand, counting what the fast
     // path took; and `decap` alone. Same frames out, table and counters.
-    let a1 = [0x00, 0x50, 0x56, 0, 1, 0x01];
-    let a4 = [0x00, 0x50, 0x56, 0, 1, 0x04];
-    let t2 = [0x00, 0x50, 0x56, 0, 1, 0x02];
-    let p3 = [0x00, 0x50, 0x56, 0, 1, 0x03];
-    let far = [0x00, 0x50, 0x56, 0, 1, 0x77];
+    let a1 = Mac([0x00, 0x50, 0x56, 0, 1, 0x01]);
+    let a4 = Mac([0x00, 0x50, 0x56, 0, 1, 0x04]);
+    let t2 = Mac([0x00, 0x50, 0x56, 0, 1, 0x02]);
+    let p3 = Mac([0x00, 0x50, 0x56, 0, 1, 0x03]);
+    let far = Mac([0x00, 0x50, 0x56, 0, 1, 0x77]);
     let places = [
         (100, a1, Dest::Port(1)),
         (100, a4, Dest::Port(4)),
@@ -1443,12 +1449,12 @@ fn the_decap_fast_path_agrees_with_decap() {
         p3,
         far,
         NETAPP,
-        BROADCAST_MAC,
+        Mac::BROADCAST,
         GROUP_MAC,
         ROUTER,
         UL_MAC,
     ];
-    let srcs = [a1, far, NETAPP, [0; 6], BROADCAST_MAC];
+    let srcs = [a1, far, NETAPP, Mac([0; 6]), Mac::BROADCAST];
     let other_peer = Ipv4Addr::new(192, 168, 24, 6);
     let peers = [
         other_peer,
@@ -1456,7 +1462,7 @@ fn the_decap_fast_path_agrees_with_decap() {
         Ipv4Addr::new(224, 0, 0, 5),
         Ipv4Addr::UNSPECIFIED,
     ];
-    let all: Vec<MacAddr> = dsts.iter().chain(&srcs).chain(&[H2]).copied().collect();
+    let all: Vec<Mac> = dsts.iter().chain(&srcs).chain(&[H2]).copied().collect();
     let mut memos: [Memo; 3] = Default::default();
     let mut rnd = xorshift(0x85eb_ca6b);
     let (mut fast, mut total, mut now) = (0, 0, 1);

@@ -1,0 +1,112 @@
+use super::*;
+use crate::testutil::*;
+use crate::*;
+
+#[test]
+fn icmp_echo_reply_round_trip() {
+    let req = echo_request(None, &[], b"abcdefghijklmnopqrstuvwabcdefghi");
+    let p = icmpv4::parse_echo_request(&req).unwrap();
+    assert_eq!((p.src_ip, p.dst_ip, p.vlan), (VM_IP, SPINE_IP, None));
+    assert_eq!((p.ident, p.seq), (0xbeef, 7));
+    let r = p.reply(SPINE_MAC, 0x4242);
+    assert_eq!(r.len(), 14 + 20 + 8 + 32);
+    assert_eq!(&r[..6], &VM_MAC);
+    assert_eq!(&r[6..12], &SPINE_MAC);
+    let ip = &r[14..34];
+    assert_eq!(ip[0], 0x45);
+    assert_eq!(ip[1], 0x10, "TOS kept");
+    assert_eq!(&ip[4..6], &[0x42, 0x42]);
+    assert_eq!(ip[8], 64);
+    assert_eq!(ip[9], 1);
+    assert_eq!(&ip[12..16], &SPINE_IP.octets());
+    assert_eq!(&ip[16..20], &VM_IP.octets());
+    assert!(checksum::verify(ip));
+    let icmp = &r[34..];
+    assert_eq!(&icmp[..2], &[0, 0]);
+    assert_eq!(&icmp[4..8], &[0xbe, 0xef, 0x00, 0x07]);
+    assert_eq!(&icmp[8..], b"abcdefghijklmnopqrstuvwabcdefghi");
+    assert!(checksum::verify(icmp));
+    // A reply is not a request.
+    assert!(icmpv4::parse_echo_request(&r).is_none());
+}
+
+#[test]
+fn icmp_echo_reply_vlan_and_options() {
+    // Record Route with room for one address, then end-of-options padding.
+    let options = [7, 7, 4, 0, 0, 0, 0, 0];
+    let req = echo_request(Some(100), &options, &[1, 2, 3]);
+    let r = echo_reply(&req, SPINE_MAC).unwrap();
+    assert_eq!(&r[12..16], &[0x81, 0x00, 0x00, 100]);
+    assert_eq!(r.len(), 60, "short reply padded");
+    let ip = &r[18..38];
+    assert_eq!(ip[0], 0x45, "options not echoed");
+    assert_eq!(u16::from_be_bytes([ip[2], ip[3]]), 20 + 8 + 3);
+    assert!(checksum::verify(ip));
+    assert!(checksum::verify(&r[38..38 + 11]));
+    assert_eq!(&r[46..49], &[1, 2, 3]);
+}
+
+#[test]
+fn icmp_echo_reply_jumbo() {
+    let payload = pattern(8972);
+    let req = echo_request(Some(10), &[], &payload);
+    assert_eq!(req.len(), 18 + 9000);
+    let r = echo_reply(&req, SPINE_MAC).unwrap();
+    assert_eq!(r.len(), 18 + 9000);
+    let ip = &r[18..38];
+    assert_eq!(u16::from_be_bytes([ip[2], ip[3]]), 9000);
+    assert!(checksum::verify(ip));
+    assert!(checksum::verify(&r[38..]));
+    assert_eq!(&r[46..], &payload[..]);
+}
+
+#[test]
+fn icmp_request_with_ethernet_padding() {
+    // A 60-byte frame whose IP packet is shorter: padding must not reach
+    // the ICMP checksum.
+    let req = echo_request(None, &[], &[9; 2]);
+    assert_eq!(req.len(), 60);
+    let p = icmpv4::parse_echo_request(&req).unwrap();
+    assert_eq!(p.payload, &[9, 9]);
+}
+
+#[test]
+fn icmp_rejects_bad_checksums_fragments_and_junk() {
+    let req = echo_request(Some(10), &[], &pattern(40));
+    assert!(icmpv4::parse_echo_request(&req).is_some());
+    let mutate = |at: usize, v: u8| {
+        let mut b = req.clone();
+        b[at] = v;
+        b
+    };
+    let ip = 18;
+    // IPv4 header checksum wrong.
+    assert!(icmpv4::parse_echo_request(&mutate(ip + 10, req[ip + 10] ^ 0xff)).is_none());
+    // ICMP checksum wrong (a payload byte changed).
+    assert!(icmpv4::parse_echo_request(&mutate(ip + 30, req[ip + 30] ^ 1)).is_none());
+    // Version 6, IHL 4.
+    assert!(icmpv4::parse_echo_request(&mutate(ip, 0x65)).is_none());
+    assert!(icmpv4::parse_echo_request(&mutate(ip, 0x44)).is_none());
+    // Fragments, with the header checksum fixed up so only the flag differs.
+    for (flags_hi, flags_lo) in [(0x20u8, 0u8), (0x00, 0x10), (0x40, 0x01)] {
+        let mut b = req.clone();
+        b[ip + 6] = flags_hi;
+        b[ip + 7] = flags_lo;
+        b[ip + 10..ip + 12].copy_from_slice(&[0, 0]);
+        let c = checksum::checksum(&b[ip..ip + 20]);
+        b[ip + 10..ip + 12].copy_from_slice(&c.to_be_bytes());
+        assert!(
+            icmpv4::parse_echo_request(&b).is_none(),
+            "{flags_hi:#x} {flags_lo:#x}"
+        );
+    }
+    // Total length beyond the frame.
+    let mut b = req.clone();
+    b.truncate(req.len() - 1);
+    assert!(icmpv4::parse_echo_request(&b).is_none());
+    assert_prefixes_rejected(&req, req.len(), |b| {
+        icmpv4::parse_echo_request(b).map(|p| p.ident)
+    });
+    assert!(icmpv4::parse_echo_request(&arp::request(VM_MAC, VM_IP, SPINE_IP, None)).is_none());
+    assert!(icmpv4::parse_echo_request(&igmp::v2_report(VM_MAC, VM_IP, GROUP_V10)).is_none());
+}

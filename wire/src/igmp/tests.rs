@@ -1,0 +1,318 @@
+use super::*;
+use crate::testutil::*;
+use crate::*;
+
+#[test]
+fn group_mac_maps_low_23_bits() {
+    assert_eq!(
+        Mac::ipv4_multicast(GROUP_V10),
+        Mac([0x01, 0x00, 0x5e, 0x01, 0x01, 0x0a])
+    );
+    assert_eq!(
+        Mac::ipv4_multicast(IGMPV3_ROUTERS),
+        Mac([0x01, 0x00, 0x5e, 0x00, 0x00, 0x16])
+    );
+    assert_eq!(
+        Mac::ipv4_multicast(Ipv4Addr::new(239, 129, 1, 100)),
+        Mac([0x01, 0x00, 0x5e, 0x01, 0x01, 0x64])
+    );
+    assert_eq!(
+        Mac::ipv4_multicast(Ipv4Addr::new(224, 255, 255, 255)),
+        Mac([0x01, 0x00, 0x5e, 0x7f, 0xff, 0xff])
+    );
+}
+
+/// Checks the IPv4 part every IGMP frame shares and returns the IGMP bytes.
+fn check_igmp_ip(f: &[u8], dst: Ipv4Addr) -> &[u8] {
+    assert_eq!(&f[..6], &Mac::ipv4_multicast(dst));
+    assert_eq!(&f[6..12], &VM_MAC);
+    assert_eq!(&f[12..14], &[0x08, 0x00]);
+    let ip = &f[14..38];
+    assert_eq!(ip[0], 0x46, "IHL 6");
+    assert_eq!(ip[8], 1, "TTL 1");
+    assert_eq!(ip[9], 2, "protocol IGMP");
+    assert_eq!(&ip[12..16], &VM_IP.octets());
+    assert_eq!(&ip[16..20], &dst.octets());
+    assert_eq!(&ip[20..24], &[0x94, 0x04, 0x00, 0x00], "router alert");
+    assert!(checksum::verify(ip));
+    let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+    let igmp = &f[38..14 + total];
+    assert!(checksum::verify(igmp));
+    igmp
+}
+
+#[test]
+fn igmpv3_report_join_layout() {
+    let f = igmp::v3_report(VM_MAC, VM_IP, &[(RecordType::ChangeToExclude, GROUP_V10)]);
+    assert_eq!(f.len(), 60, "14 + 24 + 16 padded");
+    assert!(f[54..].iter().all(|&b| b == 0));
+    assert_eq!(&f[..6], &[0x01, 0x00, 0x5e, 0x00, 0x00, 0x16]);
+    let igmp = check_igmp_ip(&f, IGMPV3_ROUTERS);
+    assert_eq!(igmp.len(), 16);
+    assert_eq!(igmp[0], 0x22);
+    assert_eq!(&igmp[4..8], &[0, 0, 0, 1]);
+    assert_eq!(&igmp[8..12], &[4, 0, 0, 0]);
+    assert_eq!(&igmp[12..16], &GROUP_V10.octets());
+}
+
+#[test]
+fn igmpv3_report_round_trips() {
+    let recs = [
+        (RecordType::ModeIsExclude, GROUP_V10),
+        (RecordType::ModeIsExclude, GROUP_V100),
+    ];
+    for (rt, want_len) in [
+        (RecordType::ChangeToExclude, 1),
+        (RecordType::ChangeToInclude, 1),
+    ] {
+        let f = igmp::v3_report(VM_MAC, VM_IP, &[(rt, GROUP_V100)]);
+        let p = igmp::parse_packet(&f).unwrap();
+        assert_eq!(p.dst_ip, IGMPV3_ROUTERS);
+        assert_eq!(p.ttl, 1);
+        assert!(p.router_alert);
+        let IgmpMsg::Report {
+            version: 3,
+            records,
+        } = p.msg
+        else {
+            panic!("{:?}", p.msg)
+        };
+        assert_eq!(records.len(), want_len);
+        assert_eq!(records[0].record_type, rt);
+        assert_eq!(records[0].group, GROUP_V100);
+        assert!(records[0].sources.is_empty());
+    }
+    let f = igmp::v3_report(VM_MAC, VM_IP, &recs);
+    let igmp = check_igmp_ip(&f, IGMPV3_ROUTERS);
+    assert_eq!(igmp.len(), 8 + 16);
+    assert_eq!(
+        igmp::parse(&f),
+        Some(IgmpMsg::Report {
+            version: 3,
+            records: recs
+                .iter()
+                .map(|&(record_type, group)| GroupRecord {
+                    record_type,
+                    group,
+                    sources: vec![],
+                })
+                .collect(),
+        })
+    );
+}
+
+#[test]
+fn igmpv3_reports_split_at_mtu() {
+    let recs: Vec<_> = (0..400u32)
+        .map(|i| (RecordType::ModeIsExclude, Ipv4Addr::from(0xef01_0000 + i)))
+        .collect();
+    let frames = igmp::v3_reports(VM_MAC, VM_IP, &recs);
+    assert_eq!(frames.len(), 3);
+    // 14 + 24 + 8 + 183 * 8: within a 1500-byte IP MTU.
+    assert_eq!(frames[0].len(), 1510);
+    assert_eq!(frames[2].len(), 14 + 24 + 8 + 34 * 8);
+    let mut seen = Vec::new();
+    for f in &frames {
+        let Some(IgmpMsg::Report { records, .. }) = igmp::parse(f) else {
+            panic!()
+        };
+        seen.extend(records.into_iter().map(|r| r.group));
+    }
+    assert_eq!(seen, recs.iter().map(|r| r.1).collect::<Vec<_>>());
+    assert!(igmp::v3_reports(VM_MAC, VM_IP, &[]).is_empty());
+    assert_eq!(igmp::v3_report(VM_MAC, VM_IP, &recs).len(), 1510);
+}
+
+#[test]
+fn igmpv2_report_and_leave() {
+    let f = igmp::v2_report(VM_MAC, VM_IP, GROUP_V10);
+    assert_eq!(f.len(), 60, "14 + 24 + 8 padded");
+    assert_eq!(&f[..6], &[0x01, 0x00, 0x5e, 0x01, 0x01, 0x0a]);
+    let igmp = check_igmp_ip(&f, GROUP_V10);
+    assert_eq!(igmp.len(), 8);
+    assert_eq!(igmp[0], 0x16);
+    assert_eq!(&igmp[4..8], &GROUP_V10.octets());
+    let p = igmp::parse_packet(&f).unwrap();
+    assert_eq!(
+        p.msg,
+        IgmpMsg::Report {
+            version: 2,
+            records: vec![GroupRecord {
+                record_type: RecordType::ModeIsExclude,
+                group: GROUP_V10,
+                sources: vec![],
+            }],
+        }
+    );
+
+    let f = igmp::v2_leave(VM_MAC, VM_IP, GROUP_V100);
+    assert_eq!(&f[..6], &[0x01, 0x00, 0x5e, 0x00, 0x00, 0x02]);
+    let igmp = check_igmp_ip(&f, ALL_ROUTERS);
+    assert_eq!(igmp[0], 0x17);
+    assert_eq!(&igmp[4..8], &GROUP_V100.octets());
+    assert_eq!(igmp::parse(&f), Some(IgmpMsg::Leave { group: GROUP_V100 }));
+}
+
+/// A query frame as a querier sends it; `igmp` has its checksum zeroed.
+fn query_frame(dst: Ipv4Addr, mut igmp: Vec<u8>, vlan: Option<u16>) -> Vec<u8> {
+    let c = checksum::checksum(&igmp);
+    igmp[2..4].copy_from_slice(&c.to_be_bytes());
+    let mut f = Vec::new();
+    eth_header(
+        &mut f,
+        Mac::ipv4_multicast(dst),
+        SPINE_MAC,
+        vlan,
+        ethertype::IPV4,
+    );
+    let ip = Ipv4Repr {
+        src: SPINE_IP,
+        dst,
+        protocol: 2,
+        ttl: 1,
+        tos: 0xc0,
+        ident: 0,
+    };
+    ip.emit(&mut f, false, &ROUTER_ALERT, igmp.len());
+    f.extend_from_slice(&igmp);
+    pad(f)
+}
+
+fn v3_query(code: u8, group: Ipv4Addr, sources: &[Ipv4Addr]) -> Vec<u8> {
+    let mut q = vec![0x11, code, 0, 0];
+    q.extend_from_slice(&group.octets());
+    q.extend_from_slice(&[0x0a, 125]); // S=1, QRV=2, QQIC=125
+    q.extend_from_slice(&(sources.len() as u16).to_be_bytes());
+    for s in sources {
+        q.extend_from_slice(&s.octets());
+    }
+    q
+}
+
+#[test]
+fn igmp_query_versions_by_length() {
+    let g0 = Ipv4Addr::UNSPECIFIED;
+    let short = |code: u8, group: Ipv4Addr| {
+        let mut q = vec![0x11, code, 0, 0];
+        q.extend_from_slice(&group.octets());
+        q
+    };
+    let cases = [
+        (short(0, g0), None, 100, 1),
+        (short(100, g0), None, 100, 2),
+        (short(10, GROUP_V10), Some(GROUP_V10), 10, 2),
+        (v3_query(100, g0, &[]), None, 100, 3),
+        (v3_query(125, GROUP_V100, &[]), Some(GROUP_V100), 125, 3),
+        // exp 0, mant 0: 0x10 << 3 = 128 tenths.
+        (v3_query(0x80, g0, &[]), None, 128, 3),
+        // exp 0, mant 15: 31 << 3 = 248 tenths.
+        (v3_query(0x8f, g0, &[]), None, 248, 3),
+        // exp 7, mant 15: 31 << 10 = 31744 tenths.
+        (v3_query(0xff, g0, &[]), None, 31744, 3),
+        // exp 2, mant 5: 21 << 5 = 672 tenths.
+        (v3_query(0xa5, g0, &[]), None, 672, 3),
+    ];
+    for (igmp, group, tenths, version) in cases {
+        let dst = group.unwrap_or(ALL_SYSTEMS);
+        let f = query_frame(dst, igmp, None);
+        assert_eq!(
+            igmp::parse(&f),
+            Some(IgmpMsg::Query {
+                group,
+                max_resp: Duration::from_millis(tenths * 100),
+                version,
+            }),
+        );
+    }
+}
+
+#[test]
+fn igmp_v3_query_detail_and_sources() {
+    let srcs = [Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)];
+    let f = query_frame(GROUP_V10, v3_query(100, GROUP_V10, &srcs), Some(10));
+    let p = igmp::parse_packet(&f).unwrap();
+    assert_eq!(p.vlan, Some(10));
+    assert_eq!(p.src_ip, SPINE_IP);
+    assert_eq!(
+        p.v3_query,
+        Some(V3QueryDetail {
+            suppress: true,
+            qrv: 2,
+            qqi: Duration::from_secs(125),
+            sources: srcs.to_vec(),
+        })
+    );
+    // Source count claiming more than is there.
+    let mut q = v3_query(100, GROUP_V10, &srcs);
+    q[11] = 3;
+    assert!(igmp::parse(&query_frame(GROUP_V10, q, None)).is_none());
+}
+
+#[test]
+fn igmp_query_of_odd_length_ignored() {
+    // RFC 3376 §7.1: a 10-byte query matches no version.
+    let mut q = vec![0x11, 100, 0, 0, 0, 0, 0, 0, 0, 0];
+    q[4..8].copy_from_slice(&GROUP_V10.octets());
+    assert!(igmp::parse(&query_frame(GROUP_V10, q, None)).is_none());
+    // And a 7-byte one.
+    assert!(igmp::parse(&query_frame(
+        ALL_SYSTEMS,
+        vec![0x11, 100, 0, 0, 0, 0, 0],
+        None
+    ))
+    .is_none());
+}
+
+#[test]
+fn igmp_rejects_bad_checksum_and_truncation() {
+    let f = igmp::v3_report(VM_MAC, VM_IP, &[(RecordType::ChangeToExclude, GROUP_V10)]);
+    let mut bad = f.clone();
+    bad[14 + 24 + 2] ^= 0x01; // IGMP checksum
+    assert!(igmp::parse(&bad).is_none());
+    let mut bad = f.clone();
+    bad[14 + 24 + 16 - 1] ^= 0x01; // group address
+    assert!(igmp::parse(&bad).is_none());
+    let mut bad = f.clone();
+    bad[14 + 8] = 2; // TTL changed: IPv4 header checksum now wrong
+    assert!(igmp::parse(&bad).is_none());
+    assert_prefixes_rejected(&f, 14 + 24 + 16, igmp::parse);
+    // A record count larger than the records present.
+    let mut igmp = f[38..].to_vec();
+    igmp[7] = 2;
+    igmp[2..4].copy_from_slice(&[0, 0]);
+    let c = checksum::checksum(&igmp);
+    igmp[2..4].copy_from_slice(&c.to_be_bytes());
+    let mut g = f[..38].to_vec();
+    g.extend_from_slice(&igmp);
+    assert!(igmp::parse(&g).is_none());
+    // Unknown message type.
+    let mut q = vec![0x13, 0, 0, 0, 0, 0, 0, 0];
+    q[4..8].copy_from_slice(&GROUP_V10.octets());
+    assert!(igmp::parse(&query_frame(GROUP_V10, q, None)).is_none());
+    assert!(igmp::parse(&echo_request(None, &[], &[1])).is_none());
+}
+
+#[test]
+fn igmpv3_unknown_record_type_skipped() {
+    let mut igmp = vec![0x22, 0, 0, 0, 0, 0, 0, 2];
+    // Type 9 with one aux word and one source, then a join.
+    igmp.extend_from_slice(&[9, 1, 0, 1]);
+    igmp.extend_from_slice(&GROUP_V10.octets());
+    igmp.extend_from_slice(&[10, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd]);
+    igmp.extend_from_slice(&[4, 0, 0, 0]);
+    igmp.extend_from_slice(&GROUP_V100.octets());
+    let f = query_frame(IGMPV3_ROUTERS, igmp, None);
+    let Some(IgmpMsg::Report { records, .. }) = igmp::parse(&f) else {
+        panic!()
+    };
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].group, GROUP_V100);
+}
+
+#[test]
+fn igmpv3_decode_code_table() {
+    assert_eq!(igmp::v3_decode_code(0), 0);
+    assert_eq!(igmp::v3_decode_code(127), 127);
+    assert_eq!(igmp::v3_decode_code(128), 128);
+    assert_eq!(igmp::v3_decode_code(0xff), 31744);
+}
