@@ -11,7 +11,8 @@
 #                    the pcap stores size-4 bytes (60, 1514, 9014)
 #   --count N        frames per pcap (default 1024; net_pcap copies them all into mbufs)
 #   --no-vtep        only run testpmd        --no-testpmd   only run vtep
-#   --vtep PATH      vtep binary (default: cargo build --release, target/release/vtep)
+#   --vtep PATH      vtep binary (default: cargo build --release, release/vtep in
+#                    cargo's target directory, CARGO_TARGET_DIR honoured)
 #   -h, --help
 # Env: OUT (default <repo>/out) gets bench-io.json; VTEP_CACHE as build-testpmd.sh.
 # Output: a Markdown table on stdout, raw numbers in $OUT/bench-io.json.
@@ -32,6 +33,8 @@ SIZES="64 1518 9018"
 BENCH_NAME=bench-io
 # shellcheck source=lib/bench-common.sh
 . "$REPO/scripts/lib/bench-common.sh"
+# shellcheck source=lib/target-dir.sh
+. "$REPO/scripts/lib/target-dir.sh"
 usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while (( $# )); do
@@ -65,7 +68,8 @@ bench_init
 cd "$REPO"
 say "building vtep-pcapgen (cargo build --release)"
 cargo build -q --release -p vtep-benches --bin vtep-pcapgen || die "cargo build of vtep-pcapgen failed"
-PCAPGEN=$REPO/target/release/vtep-pcapgen
+TARGET=$(vtep_target_dir)/release
+PCAPGEN=$TARGET/vtep-pcapgen
 
 if (( RUN_TESTPMD )); then
   if [[ ! -x $TESTPMD ]] && (( BASELINE )); then
@@ -80,7 +84,7 @@ if (( RUN_VTEP )); then
   if [[ -z $VTEP_BIN ]]; then
     say "building vtep (cargo build --release --bin vtep)"
     if cargo build -q --release --bin vtep 2>"$TMP/vtep-build.log"; then
-      VTEP_BIN=$REPO/target/release/vtep
+      VTEP_BIN=$TARGET/vtep
     else
       say "vtep does not build here ($(grep -m1 -E '^error' "$TMP/vtep-build.log" || echo 'see cargo')): skipping vtep"
       RUN_VTEP=0

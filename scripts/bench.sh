@@ -34,6 +34,10 @@
 #                     DIR (binaries, their shared libraries, the DPDK PMDs, a
 #                     wrapper) to run as DIR/bench.sh on a machine without DPDK
 #   -h, --help
+# The script runs the forwarders and records what they did (bench-logs/:
+# meta.json, samples.jsonl with every run's per-second samples, the logs);
+# vtep-benchreport (benches/src/bin) computes the figures and ratios and
+# writes the JSON, the Markdown table and the plots.
 # Env: OUT (default <repo>/out): bench.json, bench.md, bench-*.svg, bench-logs/;
 #      VTEP_CACHE as build-testpmd.sh; MEM_MODE=nohuge forces --no-huge.
 set -euo pipefail
@@ -47,6 +51,8 @@ fi
 BENCH_NAME=bench
 # shellcheck source=lib/bench-common.sh
 . "$LIB"
+# shellcheck source=lib/target-dir.sh
+. "$SELF/lib/target-dir.sh"
 CACHE=${VTEP_CACHE:-$REPO/.cache}
 OUTDIR=${OUT:-$REPO/out}
 
@@ -106,6 +112,8 @@ make_portable() {
   ( cd "$REPO" && cargo build -q --release --bin vtep -p control 2>/dev/null || cargo build -q --release --bin vtep ) \
     || die "cargo build of vtep failed"
   ( cd "$REPO" && cargo build -q --release -p vtep-benches --bins ) || die "cargo build of vtep-benches failed"
+  local target
+  target=$(vtep_target_dir)/release
   if [[ ! -x $CACHE/dpdk-testpmd ]]; then
     (( BASELINE )) && "$REPO/scripts/build-testpmd.sh"
     [[ -x $CACHE/dpdk-testpmd ]] || say "no testpmd ($CACHE/dpdk-testpmd): the portable dir will skip the baseline (use --baseline)"
@@ -118,8 +126,7 @@ make_portable() {
   done
   rm -rf "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
   mkdir -p "$d/libexec" "$d/lib" "$d/pmds" "$d/bin"
-  cp "$REPO/target/release/vtep" "$REPO/target/release/vtep-pcapgen" "$d/libexec/"
-  [[ -x $REPO/target/release/vtep-benchplot ]] && cp "$REPO/target/release/vtep-benchplot" "$d/libexec/"
+  cp "$target/vtep" "$target/vtep-pcapgen" "$target/vtep-benchreport" "$d/libexec/"
   [[ -x $CACHE/dpdk-testpmd ]] && cp "$CACHE/dpdk-testpmd" "$d/libexec/"
   # PMDs the benches load (the Debian DPDK loads its pmds-XX.Y dir by default;
   # elsewhere the wrapper passes -d DIR/pmds).
@@ -139,7 +146,7 @@ make_portable() {
     ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }'
   done | sort -u | while read -r f; do cp -L "$f" "$d/lib/"; done
   [[ -e $d/lib/ld-linux-x86-64.so.2 ]] || die "loader not found by ldd"
-  for b in vtep vtep-pcapgen vtep-benchplot dpdk-testpmd; do
+  for b in vtep vtep-pcapgen vtep-benchreport dpdk-testpmd; do
     [[ -e $d/libexec/$b ]] || continue
     cat >"$d/bin/$b" <<WRAP
 #!/bin/sh
@@ -172,7 +179,7 @@ WRAP
   done
   mkdir -p "$d/lib"
   cp "$REPO/scripts/bench.sh" "$d/bench.sh"
-  cp "$REPO/scripts/lib/bench-common.sh" "$d/lib/bench-common.sh"
+  cp "$REPO/scripts/lib/bench-common.sh" "$REPO/scripts/lib/target-dir.sh" "$d/lib/"
   printf 'portable vtep bench suite, built %s from %s\n' "$(date -u +%FT%TZ)" \
     "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)" >"$d/PORTABLE"
   say "portable suite in $d ($(du -sh "$d" | cut -f1)): run $d/bench.sh [--quick] [--nb-cores 1,2,4,8]"
@@ -189,24 +196,26 @@ if (( PORTABLE_RUN )); then
   PCAPGEN=$REPO/bin/vtep-pcapgen
   VTEP_BIN=${VTEP_BIN:-$REPO/bin/vtep}
   TESTPMD=$REPO/bin/dpdk-testpmd
-  PLOTTER=$REPO/bin/vtep-benchplot
+  REPORT=$REPO/bin/vtep-benchreport
   CRITERION=0
 else
   TESTPMD=$CACHE/dpdk-testpmd
-  say "building vtep-pcapgen and vtep-benchplot (cargo build --release -p vtep-benches)"
+  TARGET=$(vtep_target_dir)
+  say "building vtep-pcapgen and vtep-benchreport (cargo build --release -p vtep-benches)"
   cargo build -q --release -p vtep-benches --bins || die "cargo build of vtep-benches failed"
-  PCAPGEN=$REPO/target/release/vtep-pcapgen
-  PLOTTER=$REPO/target/release/vtep-benchplot
+  PCAPGEN=$TARGET/release/vtep-pcapgen
+  REPORT=$TARGET/release/vtep-benchreport
   if [[ -z $VTEP_BIN ]]; then
     say "building vtep (cargo build --release --bin vtep)"
     cargo build -q --release --bin vtep || die "cargo build of vtep failed"
-    VTEP_BIN=$REPO/target/release/vtep
+    VTEP_BIN=$TARGET/release/vtep
   fi
   if { has testpmd || has decapio || has learnio; } && [[ ! -x $TESTPMD ]] && (( BASELINE )); then
     "$REPO/scripts/build-testpmd.sh" || die "build-testpmd.sh failed"
   fi
 fi
 [[ -x $VTEP_BIN ]] || die "vtep binary $VTEP_BIN is not executable"
+[[ -x $REPORT ]] || die "vtep-benchreport ($REPORT) is not executable"
 if { has testpmd || has decapio || has learnio; } && [[ ! -x $TESTPMD ]]; then
   say "testpmd not built ($TESTPMD): no baseline, no ratios (pass --baseline to build it, ~20 s)"
   SCENARIOS=${SCENARIOS//testpmd/} SCENARIOS=${SCENARIOS//decapio/} SCENARIOS=${SCENARIOS//learnio/}
@@ -362,19 +371,9 @@ read_counters() {  # BEFORE_STOP hook: keep the vxlan counters of the run
 }
 BEFORE_STOP=read_counters
 
-# counters FILE -> "encap decap flood moved learned drops" (sums over VLANs)
-counters() {
-  awk '/"drops": \{/ { d = 1; next } d && /\}/ { d = 0 }
-       d { gsub(/[",]/, ""); dr += $2; next }
-       /"(encap|decap|flood|moved|learned)":/ { k = $1; gsub(/[":]/, "", k); v = $2; gsub(/,/, "", v); c[k] += v }
-       END { printf "%d %d %d %d %d %d\n", c["encap"], c["decap"], c["flood"], c["moved"], c["learned"], dr }' "$1" 2>/dev/null \
-    || echo "0 0 0 0 0 0"
-}
-
-# run_one SCEN N SIZE RUN -> RUN_OUT="pps bps samples", or fails
+# run_one SCEN N SIZE RUN: one run, its stats in $LOGS/TAG.log (RUN_LOG), or fails
 run_one() {
   local scen=$1 n=$2 size=$3 r=$4 tag=$1-$2w-$3-r$4 mbufs log
-  RUN_OUT=""
   gen_scenario "$scen" "$n" "$size" "$tag"
   lcores "$n"
   local count=1024
@@ -398,52 +397,54 @@ run_one() {
       --stats-period 1 --mbuf-size "$MBUF" --max-pkt-len "$MPL" --total-num-mbufs "$mbufs" \
       "${EXTRA[@]}" || return 1
   fi
-  RUN_OUT=$(measure "$log" "$RXPORTS")
+  RUN_LOG=$log
 }
 
 # ============================================================== main loop
+# What ran is recorded for vtep-benchreport, which does the arithmetic: a
+# meta file, then one JSON line per cell (report order) and one per run
+# (its per-second samples, warm-up included, and vtep's counters file).
 say "EAL memory: $MEM_MODE (free 2M hugepages: $HP_FREE); $NPROC CPUs; $RUNS run(s) x ${DURATION}s after ${WARMUP}s warm-up"
 say "scenarios: $SCENARIOS; sizes: $SIZES; workers: $NB_LIST"
-RES=()       # JSON objects
-declare -A MPPS MPPS_MAX CORES_DESC
 FAILED=0
 ORDER=(testpmd io encap decapio decap bum learnio learn drop)
-declare -A RUNVAL RXBPS CTRS SKIPPED
-# run_cell SCEN N SIZE R: one run, its figure kept for the summary below
+META=$LOGS/meta.json SAMPLES=$LOGS/samples.jsonl
+jbool() { (( $1 )) && echo true || echo false; }
+jlist() { local IFS=,; echo "$*"; }
+write_meta() {
+  local n lc=() sc=() s
+  for n in $NB_LIST; do lcores "$n"; lc+=("{\"workers\": $n, \"desc\": \"$LCORE_DESC\"}"); done
+  for s in "${ORDER[@]}"; do has "$s" && sc+=("\"$s\""); done
+  local cpu rev
+  cpu=$(cpu_model)
+  rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || cat "$REPO/PORTABLE" 2>/dev/null | awk '{print $NF}' || echo unknown)
+  printf '{"bench": "vtep line-rate suite", "date": "%s", "git_rev": "%s", "cpu": "%s", "nproc": %s, "dpdk": "%s", "eal_memory": "%s", "quick": %s, "duration_s": %s, "warmup_s": %s, "runs": %s, "interleaved": %s, "learn_macs": %s, "lcores": [%s], "sizes": [%s], "scenarios": [%s]}\n' \
+    "$(date -u +%FT%TZ)" "$rev" "${cpu//\"/}" "$NPROC" "$(dpdk_version)" "$MEM_MODE" "$(jbool "$QUICK")" \
+    "$DURATION" "$WARMUP" "$RUNS" "$(jbool "$INTERLEAVE")" "$LEARN_MACS" "$(jlist "${lc[@]}")" "$(jlist $SIZES)" "$(jlist "${sc[@]}")" >"$META"
+}
+write_meta
+: >"$SAMPLES"
+declare -A SKIPPED
+# run_cell SCEN N SIZE R: one run, recorded with its samples
 run_cell() {
-  local scen=$1 n=$2 size=$3 r=$4 f
+  local scen=$1 n=$2 size=$3 r=$4 f pps="" bps=""
   say "$scen, $n worker(s), ${size}B: run $r/$RUNS"
-  if run_one "$scen" "$n" "$size" "$r" && [[ -n $RUN_OUT ]]; then
-    read -r pps bps _ <<<"$RUN_OUT"
-    RUNVAL[$scen,$n,$size,$r]=$(awk -v p="$pps" 'BEGIN { printf "%.3f", p / 1e6 }')
-    RXBPS[$scen,$n,$size]=$bps
-    f=$LOGS/$scen-${n}w-$size-r$r.counters.json
-    if [[ -f $f ]]; then CTRS[$scen,$n,$size]=$(counters "$f"); fi
+  RUN_LOG=""
+  if run_one "$scen" "$n" "$size" "$r"; then
+    local sm
+    sm=$(samples "$RUN_LOG" "$RXPORTS")
+    pps=$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' <<<"$sm")
+    bps=$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' <<<"$sm")
   else
     FAILED=1
   fi
-}
-# against BASE: this figure ($scen, $n workers, $size, median $med, best
-# run $mx) over BASE's as RATIO, best run over best run as BEST (on a
-# shared host, interference only ever slows a run down, so each
-# scenario's best run is the nearest to its unhindered speed), and with
-# --interleave PAIRED, the median of the ratios run by run (each against
-# BASE's run of the same round); null without a BASE figure.
-against() {
-  local t=${MPPS[$1,$n,$size]:-} tb=${MPPS_MAX[$1,$n,$size]:-} pv="" r a b
-  RATIO=null PAIRED=null BEST=null
-  [[ -n $t ]] || return 0
-  RATIO=$(awk -v v="$med" -v t="$t" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-  BEST=$(awk -v v="$mx" -v t="$tb" 'BEGIN { printf "%.3f", (t > 0) ? v / t : 0 }')
-  (( INTERLEAVE )) || return 0
-  for (( r = 1; r <= RUNS; r++ )); do
-    a=${RUNVAL[$scen,$n,$size,$r]:-} b=${RUNVAL[$1,$n,$size,$r]:-}
-    [[ -n $a && -n $b ]] && pv+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
-  done
-  read -r PAIRED _ _ <<<"$(stats "$pv")"
+  f=$LOGS/$scen-${n}w-$size-r$r.counters.json
+  [[ -f $f ]] && f="\"$f\"" || f=null
+  printf '{"kind": "run", "scenario": "%s", "workers": %s, "frame_size": %s, "round": %s, "rx_pps": [%s], "rx_bps": [%s], "counters": %s}\n' \
+    "$scen" "$n" "$size" "$r" "$pps" "$bps" "$f" >>"$SAMPLES"
 }
 for n in $NB_LIST; do
-  lcores "$n"; CORES_DESC[$n]=$LCORE_DESC
+  lcores "$n"
   CELLS=()  # "scen size", in report order; a skipped learn size once
   for scen in "${ORDER[@]}"; do
     has "$scen" || continue
@@ -452,6 +453,10 @@ for n in $NB_LIST; do
       if [[ -n $SKIP ]]; then
         [[ $scen == learn && $size != "${SIZES%% *}" ]] && continue  # say it once
         SKIPPED[$scen,$n,$size]=$SKIP
+        printf '{"kind": "cell", "scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}\n' "$scen" "$n" "$size" "$SKIP" >>"$SAMPLES"
+      else
+        printf '{"kind": "cell", "scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s}\n' \
+          "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" >>"$SAMPLES"
       fi
       CELLS+=("$scen $size")
     done
@@ -466,56 +471,13 @@ for n in $NB_LIST; do
     read -r scen size r <<<"$j"
     [[ -n ${SKIPPED[$scen,$n,$size]:-} ]] || run_cell "$scen" "$n" "$size" "$r"
   done
-  for c in "${CELLS[@]}"; do
-    read -r scen size <<<"$c"
-    if [[ -n ${SKIPPED[$scen,$n,$size]:-} ]]; then
-      RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "%s"}' "$scen" "$n" "$size" "${SKIPPED[$scen,$n,$size]}")")
-      continue
-    fi
-    vals="" ctr=${CTRS[$scen,$n,$size]:-} rx_bps=${RXBPS[$scen,$n,$size]:-0}
-    for (( r = 1; r <= RUNS; r++ )); do vals+=" ${RUNVAL[$scen,$n,$size,$r]:-}"; done
-    runs_json=$(echo "$vals" | awk '{ for (i = 1; i <= NF; i++) printf "%s%s", (i > 1 ? ", " : ""), $i }')
-    read -r med mn mx <<<"$(stats "$vals")"
-    [[ $med == null ]] && { RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "skipped": "failed"}' "$scen" "$n" "$size")"); continue; }
-    MPPS[$scen,$n,$size]=$med MPPS_MAX[$scen,$n,$size]=$mx
-    gen_scenario "$scen" "$n" "$size" probe
-    if [[ $scen == drop ]]; then
-      gbps=$(awk -v b="$rx_bps" 'BEGIN { printf "%.3f", b / 1e9 }')
-    else
-      gbps=$(awk -v m="$med" -v b="$INNER" 'BEGIN { printf "%.3f", m * b * 8 / 1e3 }')
-    fi
-    ns=$(awk -v m="$med" 'BEGIN { printf "%.2f", (m > 0) ? 1e3 / m : 0 }')
-    nsc=$(awk -v m="$med" -v n="$n" 'BEGIN { printf "%.2f", (m > 0) ? n * 1e3 / m : 0 }')
-    against testpmd; ratio=$RATIO paired=$PAIRED best=$BEST
-    # Decap and the learning churn also against their own pcaps' ceiling
-    # (decapio, learnio): their frames are not the io pcap's.
-    own=""; case $scen in decap) own=decapio ;; learn) own=learnio ;; esac
-    ratio_own=null paired_own=null best_own=null
-    [[ -n $own ]] && { against "$own"; ratio_own=$RATIO paired_own=$PAIRED best_own=$BEST; }
-    cj=null
-    if [[ -n $ctr ]]; then
-      read -r c_en c_de c_fl c_mv c_le c_dr <<<"$ctr"
-      cj=$(printf '{"encap": %s, "decap": %s, "flood": %s, "moved": %s, "learned": %s, "drops": %s}' "$c_en" "$c_de" "$c_fl" "$c_mv" "$c_le" "$c_dr")
-      case $scen in  # the traffic took the path the scenario is about?
-        encap) ok=$(( c_en > 0 && c_dr == 0 )) ;; decap) ok=$(( c_de > 0 && c_dr == 0 )) ;;
-        bum) ok=$(( c_fl > 0 && c_dr == 0 )) ;; learn) ok=$(( c_mv > 0 && c_dr == 0 )) ;;
-        drop) ok=$(( c_dr > 0 && c_de == 0 )) ;; *) ok=1 ;;
-      esac
-      (( ok )) || { say "WARNING: $scen ${n}w ${size}B: counters $cj do not show the expected path"; FAILED=1; }
-    fi
-    RES+=("$(printf '{"scenario": "%s", "workers": %s, "frame_size": %s, "stored_size": %s, "inner_size": %s, "pcap_ports": %s, "mbuf_size": %s, "max_pkt_len": %s, "mpps": %s, "mpps_min": %s, "mpps_max": %s, "runs_mpps": [%s], "gbps": %s, "ns_per_pkt": %s, "ns_per_pkt_per_core": %s, "ratio_testpmd_io": %s, "ratio_testpmd_io_paired": %s, "ratio_testpmd_io_best": %s, "ratio_same_pcaps_testpmd_io": %s, "ratio_same_pcaps_testpmd_io_paired": %s, "ratio_same_pcaps_testpmd_io_best": %s, "counters": %s}' \
-      "$scen" "$n" "$size" "$STORED" "$INNER" "$NPCAP" "$MBUF" "$MPL" "$med" "$mn" "$mx" "$runs_json" "$gbps" "$ns" "$nsc" "$ratio" "$paired" "$best" "$ratio_own" "$paired_own" "$best_own" "$cj")")
-    pnote=""; [[ $paired != null ]] && pnote=", paired ratio $paired"
-    [[ $best != null ]] && pnote+=", best-run ratio $best"
-    [[ $ratio_own != null ]] && pnote+=", ratio to $own $ratio_own"
-    [[ $paired_own != null ]] && pnote+=" (paired $paired_own)"
-    [[ $best_own != null ]] && pnote+=" (best-run $best_own)"
-    say "$scen ${n}w ${size}B: $med Mpps [$mn..$mx], $gbps Gbps, ratio $ratio$pnote"
-  done
+  # The figures of this worker count; fails when a scenario's counters do
+  # not show the path it is about.
+  "$REPORT" figures --meta "$META" --samples "$SAMPLES" --workers "$n" || FAILED=1
 done
 
 # ============================================================== soak
-SOAK_JSON=null
+SOAK_JSON=null  # the soak's verdict, for the log
 if (( SOAK > 0 )); then
   say "soak: learning churn, 1 worker, $(echo "$LEARN_SIZES" | awk '{print $1}')B, ${SOAK}s, VmRSS every second"
   ssize=$(echo "$LEARN_SIZES" | awk '{print $1}')
@@ -539,106 +501,33 @@ if (( SOAK > 0 )); then
   alive=0; kill -0 "$CHILD" 2>/dev/null && alive=1
   CTL_SOCK=$TMP/ctl.sock CTL_OUT=$LOGS/soak.counters.json; read_counters
   stop_child
-  # Verdict over the samples after the first 10 % (min 5 s: the pool and MAC
-  # table pages get touched then): growth between the first and last fifth.
-  SOAK_JSON=$(awk -v alive="$alive" -v dur="$SOAK" '
-    { t[NR] = $1; v[NR] = $2 }
-    END {
-      if (NR < 3) { printf "{\"seconds\": %d, \"samples\": %d, \"verdict\": \"no data\"}", dur, NR; exit }
-      skip = int(NR / 10); if (skip < 5) skip = 5; if (skip > NR - 2) skip = NR - 2
-      m = NR - skip; q = int(m / 5); if (q < 1) q = 1
-      for (i = skip + 1; i <= skip + q; i++) a += v[i]; a /= q
-      for (i = NR - q + 1; i <= NR; i++) b += v[i]; b /= q
-      g = b - a; mx = 0; for (i = 1; i <= NR; i++) if (v[i] > mx) mx = v[i]
-      verdict = (g > 1024 && g > a * 0.01) ? "growing" : "flat"
-      if (alive != 1) verdict = "vtep died"
-      printf "{\"seconds\": %d, \"samples\": %d, \"rss_first_kb\": %d, \"rss_after_warmup_kb\": %.0f, \"rss_end_kb\": %.0f, \"rss_max_kb\": %d, \"growth_kb\": %.0f, \"verdict\": \"%s\"}",
-        dur, NR, v[1], a, b, mx, g, verdict
-    }' "$rss")
+  "$REPORT" soak --rss "$rss" --seconds "$SOAK" $( (( alive )) || echo --died) >"$LOGS/soak.json" || FAILED=1
+  SOAK_JSON=$(cat "$LOGS/soak.json")
   say "soak: $SOAK_JSON"
   [[ $SOAK_JSON == *'"vtep died"'* ]] && FAILED=1
 fi
 
 # ============================================================== criterion
-CRIT_JSON=null
 if (( CRITERION )); then
   say "criterion: cargo bench -p vtep-benches --bench mactable --bench bridge (a few minutes)"
-  if cargo bench -q -p vtep-benches --bench mactable --bench bridge >"$LOGS/criterion.log" 2>&1; then
-    # "group/name  time: [lo mid hi]" (the name may be on the line before)
-    # "group/name  time: [lo mid hi]" (the name may be on the line before),
-    # then "thrpt: [lo mid hi]" in elements/s: ns per element = 1e9 / mid.
-    CRIT_JSON=$(awk '
-      function flush() { if (name != "") out = out (n++ ? ", " : "") sprintf("{\"bench\": \"%s\", \"ns_per_iter\": %.2f, \"ns_per_op\": %.2f}", name, t, (e > 0) ? 1e9 / e : t); name = "" }
-      function mid(line,   a) { match(line, /\[[^]]*\]/); split(substr(line, RSTART + 1, RLENGTH - 2), a, " "); V = a[3]; U = a[4] }
-      /time:/ { flush(); name = ($1 == "time:") ? prev : $1; mid($0); t = V
-                if (U == "ps") t /= 1000; else if (U == "µs" || U == "us") t *= 1000; else if (U == "ms") t *= 1e6; e = 0 }
-      /thrpt:/ && name != "" { mid($0); e = V; if (U ~ /^K/) e *= 1e3; else if (U ~ /^M/) e *= 1e6; else if (U ~ /^G/) e *= 1e9 }
-      { if (NF == 1) prev = $1 }
-      END { flush(); printf "[%s]", out }' "$LOGS/criterion.log")
-    say "criterion: $CRIT_JSON"
+  since=$(date +%s)
+  if cargo bench -q -p vtep-benches --bench mactable --bench bridge >"$LOGS/criterion.log" 2>&1 &&
+     "$REPORT" criterion --dir "$TARGET/criterion" --since "$since" >"$LOGS/criterion.json"; then
+    say "criterion: $(cat "$LOGS/criterion.json")"
   else
-    say "criterion benches failed: see $LOGS/criterion.log"; FAILED=1
+    say "criterion benches failed: see $LOGS/criterion.log"; FAILED=1; rm -f "$LOGS/criterion.json"
   fi
 fi
 
 # ============================================================== report
-CPU=$(cpu_model)
-{
-  printf '{\n  "bench": "vtep line-rate suite",\n  "date": "%s",\n  "git_rev": "%s",\n' \
-    "$(date -u +%FT%TZ)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || cat "$REPO/PORTABLE" 2>/dev/null | awk '{print $NF}' || echo unknown)"
-  printf '  "cpu": "%s",\n  "nproc": %s,\n  "dpdk": "%s",\n  "eal_memory": "%s",\n  "quick": %s,\n' \
-    "${CPU//\"/}" "$NPROC" "$(dpdk_version)" "$MEM_MODE" "$( (( QUICK )) && echo true || echo false)"
-  printf '  "duration_s": %s,\n  "warmup_s": %s,\n  "runs": %s,\n  "interleaved": %s,\n  "learn_macs": %s,\n' "$DURATION" "$WARMUP" "$RUNS" "$( (( INTERLEAVE )) && echo true || echo false)" "$LEARN_MACS"
-  printf '  "lcores": {'; first=1
-  for n in $NB_LIST; do printf '%s"%s": "%s"' "$( (( first )) || echo ', ')" "$n" "${CORES_DESC[$n]}"; first=0; done
-  printf '},\n'
-  printf '  "metric": "per run: median of the per-second Rx-pps summed over the net_pcap RX ports after warm-up; per figure: median, min, max over runs. gbps = mpps x inner frame bytes (no FCS) x 8 (drop: measured Rx-bps); ratio = mpps / testpmd io mpps, same size and workers; ratio_testpmd_io_paired (--interleave) = median over rounds of run / testpmd run of the same round; ratio_testpmd_io_best = best run / testpmd best run (interference on a shared host only slows runs down); ratio_same_pcaps_testpmd_io[_paired|_best] (decap, learn) = the same against testpmd io replaying the scenario'"'"'s own pcaps (decapio, learnio)",\n'
-  printf '  "results": [\n'
-  for i in "${!RES[@]}"; do printf '    %s%s\n' "${RES[$i]}" "$( (( i + 1 < ${#RES[@]} )) && echo , )"; done
-  printf '  ],\n  "soak": %s,\n  "criterion": %s\n}\n' "$SOAK_JSON" "$CRIT_JSON"
-} >"$OUTDIR/bench.json"
-
-# Markdown: a Mpps matrix (median [min-max]) and the ratio matrix per worker count.
-{
-  echo "vtep line-rate suite: net_pcap (infinite_rx) -> vtep -> net_null; ${RUNS} run(s) x ${DURATION}s, EAL $MEM_MODE, $CPU"
-  for n in $NB_LIST; do
-    echo; echo "**$n worker(s)** (${CORES_DESC[$n]}): Mpps, median [min-max]; Gbps of inner frames; ns/pkt; ratio to testpmd io (best: best run over best run; with --interleave, paired: median of the per-round ratios)"
-    echo
-    printf '| scenario |'; for s in $SIZES; do printf ' %s B |' "$s"; done; echo
-    printf '|---|'; for _ in $SIZES; do printf -- '---:|'; done; echo
-    for scen in "${ORDER[@]}"; do
-      has "$scen" || continue
-      case $scen in testpmd) label="testpmd io" ;; io) label="vtep io" ;; decapio) label="testpmd io, decap pcaps" ;; learnio) label="testpmd io, learn pcaps" ;; *) label=$scen ;; esac
-      printf '| %s |' "$label"
-      for s in $SIZES; do
-        line=$(printf '%s\n' "${RES[@]}" | grep -F "\"scenario\": \"$scen\", \"workers\": $n, \"frame_size\": $s," | head -n1 || true)
-        if [[ -z $line || $line == *'"skipped"'* ]]; then printf ' n/a |'; continue; fi
-        printf ' %s |' "$(awk -v l="$line" 'BEGIN {
-          f["mpps"]; f["mpps_min"]; f["mpps_max"]; f["gbps"]; f["ns_per_pkt"]; f["ratio_testpmd_io"]; f["ratio_testpmd_io_paired"]; f["ratio_testpmd_io_best"]; f["ratio_same_pcaps_testpmd_io"]; f["ratio_same_pcaps_testpmd_io_paired"]; f["ratio_same_pcaps_testpmd_io_best"]
-          for (k in f) { if (match(l, "\"" k "\": [^,}]*")) { s = substr(l, RSTART, RLENGTH); sub(/.*: /, "", s); f[k] = s } }
-          r = (f["ratio_testpmd_io"] == "null") ? "" : sprintf(", x%.2f", f["ratio_testpmd_io"])
-          if (f["ratio_testpmd_io_best"] != "null" && f["ratio_testpmd_io_best"] != "") r = r sprintf(" (best x%.2f)", f["ratio_testpmd_io_best"])
-          if (f["ratio_testpmd_io_paired"] != "null" && f["ratio_testpmd_io_paired"] != "") r = r sprintf(" (paired x%.2f)", f["ratio_testpmd_io_paired"])
-          if (f["ratio_same_pcaps_testpmd_io"] != "null" && f["ratio_same_pcaps_testpmd_io"] != "") r = r sprintf(" (x%.2f of testpmd io on its pcaps%s%s)", f["ratio_same_pcaps_testpmd_io"], (f["ratio_same_pcaps_testpmd_io_best"] != "null" && f["ratio_same_pcaps_testpmd_io_best"] != "") ? sprintf(", best x%.2f", f["ratio_same_pcaps_testpmd_io_best"]) : "", (f["ratio_same_pcaps_testpmd_io_paired"] != "null" && f["ratio_same_pcaps_testpmd_io_paired"] != "") ? sprintf(", paired x%.2f", f["ratio_same_pcaps_testpmd_io_paired"]) : "")
-          printf "%.2f [%.2f-%.2f]<br>%.1f Gb/s, %.1f ns%s", f["mpps"], f["mpps_min"], f["mpps_max"], f["gbps"], f["ns_per_pkt"], r }')"
-      done
-      echo
-    done
-  done
-  skipped=$(printf '%s\n' "${RES[@]}" | grep '"skipped"' | sed 's/.*"scenario": "\([a-z]*\)", "workers": \([0-9]*\), .*"skipped": "\(.*\)"}/\1 (\2 workers): \3/' | sort -u || true)
-  if [[ -n $skipped ]]; then echo; echo "n/a:"; printf -- '- %s\n' "${skipped//$'\n'/$'\n'- }" | sed 's/^- - /- /'; fi
-  if [[ $SOAK_JSON != null ]]; then echo; echo "soak (learning churn, ${SOAK}s): $SOAK_JSON"; fi
-  if [[ $CRIT_JSON != null ]]; then
-    echo; echo "criterion (median estimate; ns per operation = per packet / table op):"; echo
-    echo "| bench | ns per op |"; echo "|---|---:|"
-    echo "$CRIT_JSON" | tr '{' '\n' | awk -F'"' '/bench/ { v = $0; sub(/.*"ns_per_op": /, "", v); sub(/}.*/, "", v); printf "| %s | %s |\n", $4, v }'
-  fi
-} >"$OUTDIR/bench.md"
+extra=()
+[[ -s $LOGS/soak.json ]] && extra+=(--soak "$LOGS/soak.json")
+[[ -s $LOGS/criterion.json ]] && extra+=(--criterion "$LOGS/criterion.json")
+"$REPORT" report --meta "$META" --samples "$SAMPLES" "${extra[@]}" --out "$OUTDIR" || die "vtep-benchreport report failed"
 echo; cat "$OUTDIR/bench.md"
 
 if (( PLOT )); then
-  if [[ -x $PLOTTER ]] && "$PLOTTER" "$OUTDIR/bench.json" "$OUTDIR" >&2; then :
-  else say "plotting failed (vtep-benchplot)"; FAILED=1; fi
+  "$REPORT" plot "$OUTDIR/bench.json" "$OUTDIR" >&2 || { say "plotting failed (vtep-benchreport plot)"; FAILED=1; }
 fi
-say "raw numbers: $OUTDIR/bench.json, table: $OUTDIR/bench.md, logs: $LOGS"
+say "raw numbers: $OUTDIR/bench.json, table: $OUTDIR/bench.md, samples: $SAMPLES, logs: $LOGS"
 exit "$FAILED"

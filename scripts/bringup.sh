@@ -10,9 +10,13 @@
 #                 (default: the isolated cores as workers, one housekeeping core first)
 #   --hugepages N 2 MB hugepages to reserve (default 1024)
 #   --dry-run     print what would be done and the vtep command, change nothing
-# Env: VTEP (binary, default target/release/vtep), VTEP_VDEVS, VTEP_EAL_EXTRA.
+# Env: VTEP (binary, default release/vtep in cargo's target directory,
+#      CARGO_TARGET_DIR honoured), VTEP_VDEVS, VTEP_EAL_EXTRA.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO=$(pwd)
+# shellcheck source=lib/target-dir.sh
+. scripts/lib/target-dir.sh
 
 say() { printf 'bringup: %s\n' "$*"; }
 warn() { printf 'bringup: warning: %s\n' "$*" >&2; }
@@ -34,7 +38,7 @@ while (($#)); do
 done
 [ -n "$CONFIG" ] || { usage; exit 2; }
 [ -r "$CONFIG" ] || die "cannot read $CONFIG"
-VTEP=${VTEP:-target/release/vtep}
+VTEP=${VTEP:-$(vtep_target_dir)/release/vtep}
 run() { if ((DRY)); then echo "  would run: $*"; else "$@"; fi; }
 ((DRY)) || [ "$(id -u)" -eq 0 ] || die "needs root (hugepages, vfio-pci binding); try --dry-run"
 

@@ -6,19 +6,23 @@
 # VLAN counters and the MAC table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO=$(pwd)
+# shellcheck source=lib/target-dir.sh
+. scripts/lib/target-dir.sh
 SECS=${DEMO_SECONDS:-5}
 say() { printf 'demo: %s\n' "$*"; }
 
 say "building (release)"
 cargo build -q --release --bin vtep -p vtep -p vtep-benches
-VTEP=target/release/vtep
+TARGET=$(vtep_target_dir)/release
+VTEP=$TARGET/vtep
 TMP=$(mktemp -d /tmp/vtep-demo.XXXXXX)
 SOCK=$TMP/ctl.sock
 PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
 
-target/release/vtep-pcapgen --kind udp --size 9014 --count 512 --macs 64 --flows 64 \
+"$TARGET/vtep-pcapgen" --kind udp --size 9014 --count 512 --macs 64 --flows 64 \
     --dst-mac 02:00:00:00:00:ff -o "$TMP/vmotion.pcap" >/dev/null
 say "512 frames of 9014 bytes (9018 with FCS) in $TMP/vmotion.pcap"
 

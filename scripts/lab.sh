@@ -4,7 +4,9 @@
 # VXLAN) on one machine, in network namespaces joined by veth pairs.
 #
 #   scripts/lab.sh up      [--spines vtep|kernel] [--spine1 vtep|kernel] [--spine2 vtep|kernel]
-#   scripts/lab.sh test    (uses the spines that `up` built)
+#   scripts/lab.sh test    (every check in scripts/lab/checks/, in order, on the spines `up` built)
+#   scripts/lab.sh check NAME...  (those checks only: "07", "vmotion-rarp" or "07-vmotion-rarp")
+#   scripts/lab.sh list    (the checks, one a line)
 #   scripts/lab.sh vmotion [--to host1|host2] [--garp]
 #   scripts/lab.sh status
 #   scripts/lab.sh down    (idempotent; removes every namespace, veth and process the lab made)
@@ -24,91 +26,24 @@
 #    host1  client 100.1.1.40 (v100)                     host2 -- vm 100.1.1.30 (v100)
 #    vmk1 100.10.1.4 (v10), vmk0 100.1.1.4 (v100)        vmk1 100.10.1.5, vmk0 100.1.1.5
 #
+# The topology is built here (names, addresses and building blocks in
+# scripts/lab/lib.sh); the checks are scripts/lab/checks/NN-name.sh.
 # Environment: LAB_PREFIX (default "lab-", at most 4 characters) prefixes
-# every namespace and veth; VTEP (default target/release/vtep);
-# VTEP_START_TIMEOUT (seconds, default 60); LAB_STATE (default /tmp/vtep-lab).
+# every namespace and veth; VTEP (default: release/vtep in cargo's target
+# directory, CARGO_TARGET_DIR honoured); VTEP_START_TIMEOUT (seconds,
+# default 60); LAB_STATE (default /tmp/vtep-lab).
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
-REPO=$(pwd)
-
-P=${LAB_PREFIX:-lab-}
-if [ ${#P} -gt 4 ]; then
-  echo "lab: LAB_PREFIX '$P' is longer than 4 characters: interface names would pass 15" >&2
-  exit 2
-fi
-STATE=${LAB_STATE:-/tmp/vtep-lab}
-PY=/usr/bin/python3
-VTEP=${VTEP:-target/release/vtep}
-VTEP_START_TIMEOUT=${VTEP_START_TIMEOUT:-60}
-RUNDIR=/run/vtep
-
-NS_CORE=${P}core
-NS_S1=${P}spine1
-NS_S2=${P}spine2
-NS_L1=${P}leaf1
-NS_L2=${P}leaf2
-NS_H1=${P}host1
-NS_H2=${P}host2
-NS_NA=${P}netapp
-NS_VM=${P}vm
-NS_CL=${P}client
-ALL_NS=("$NS_CORE" "$NS_S1" "$NS_S2" "$NS_L1" "$NS_L2" "$NS_H1" "$NS_H2" "$NS_NA" "$NS_VM" "$NS_CL")
-
-# Interface names (Junos names with '/' dropped where they stand for a port).
-C_S1=${P}core-s1     # core's port to spine1
-C_S2=${P}core-s2     # core's port to spine2
-S1_UL=${P}s1-et200   # spine1 et-2/0/0  -> net_af_packet0
-S1_TR=${P}s1-et221   # spine1 et-2/2/1  -> net_af_packet1 (trunk to leaf1)
-S1_NA=${P}s1-ge700   # spine1 ge-7/0/0  -> net_af_packet2 (trunk to the NetApp)
-S2_UL=${P}s2-et200   # spine2 et-2/0/0  -> net_af_packet0
-S2_TR=${P}s2-et221   # spine2 et-2/2/1  -> net_af_packet1 (trunk to leaf2)
-L1_UP=${P}l1-et50    # leaf1 et-0/0/50 to spine1 (trunk v10, v100)
-L1_XE=${P}l1-xe2     # leaf1 xe-0/0/2 to host1 vmnic9 (trunk v100)
-L1_GE=${P}l1-ge47    # leaf1 ge-0/0/47 to host1 vmnic3 (trunk v10)
-L1_CL=${P}l1-xe10    # leaf1 access port v100 to the client
-L2_UP=${P}l2-et50
-L2_XE=${P}l2-xe2
-L2_GE=${P}l2-ge47
-H1_D=${P}h1-vmnic9   # host1 data uplink (vSwitch)
-H1_N=${P}h1-vmnic3   # host1 NFS uplink
-H2_D=${P}h2-vmnic9
-H2_N=${P}h2-vmnic3
-H1_VM=${P}h1-vm      # host1 vSwitch port for the VM
-H2_VM=${P}h2-vm
-VM_IF=${P}vm-eth0
-NA_IF=${P}na-e0a
-CL_IF=${P}cl-eth0
-
-S1_IP=192.168.24.4
-S2_IP=192.168.24.5
-CORE_IP=192.168.24.1
-NETAPP_MAC=02:a0:98:2c:06:cc
-NETAPP_IP=100.10.1.254
-VM_MAC=00:50:56:b9:55:58
-VM_IP=100.1.1.30
-CLIENT_IP=100.1.1.40
-H1_NFS=100.10.1.4
-H2_NFS=100.10.1.5
-H1_DATA=100.1.1.4
-H2_DATA=100.1.1.5
-IRB10=100.10.1.200
-IRB100=100.1.1.1
-
-# Ring frames of 12 KB hold a 9216-byte underlay frame; vtep mbufs must
-# hold a whole ring frame (12256 bytes of data), hence --mbuf-size 12416.
-AFP_OPTS="framesz=12288,blocksz=12288,framecnt=512,qpairs=1"
-
-log() { echo "lab: $*"; }
-die() { echo "lab: error: $*" >&2; exit 1; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# shellcheck source=lab/lib.sh
+. "$(dirname "$0")/lab/lib.sh"
+cd "$REPO"
 
 usage() {
-  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
 # ---------------------------------------------------------------- options --
-MODE1=""; MODE2=""; VM_TO=""; GARP=0
+VM_TO=""; GARP=0
 parse_opts() {
   local spines=""
   while [ $# -gt 0 ]; do
@@ -136,20 +71,6 @@ parse_opts() {
 }
 
 # The spines `up` built; options given to test/vmotion must agree with them.
-load_modes() {
-  [ -f "$STATE/modes" ] || die "no lab is up (no $STATE/modes): run '$0 up' first"
-  local m1 m2
-  read -r m1 m2 < "$STATE/modes"
-  if { [ -n "$MODE1" ] && [ "$MODE1" != "$m1" ]; } || { [ -n "$MODE2" ] && [ "$MODE2" != "$m2" ]; }; then
-    die "the lab is up with spine1=$m1 spine2=$m2 but this run asks for spine1=${MODE1:-$m1} spine2=${MODE2:-$m2}: run down/up again"
-  fi
-  MODE1=$m1; MODE2=$m2
-}
-
-spine_ns()   { [ "$1" = 1 ] && echo "$NS_S1" || echo "$NS_S2"; }
-spine_mode() { [ "$1" = 1 ] && echo "$MODE1" || echo "$MODE2"; }
-spine_sock() { echo "$RUNDIR/${P}spine$1.sock"; }
-vtep_ctl()   { local n=$1; shift; "$VTEP" ctl --socket "$(spine_sock "$n")" "$@"; }
 
 # ------------------------------------------------------------------- down --
 cmd_down() {
@@ -191,7 +112,7 @@ cmd_down() {
 # --------------------------------------------------------------------- up --
 need_tools() {
   local missing=() t
-  for t in ip bridge tc clang ethtool ping tcpdump tshark iperf3; do
+  for t in ip bridge tc clang ethtool ping tcpdump tshark iperf3 jq; do
     command -v "$t" >/dev/null || missing+=("$t")
   done
   "$PY" -c 'import socket' 2>/dev/null || missing+=("python3")
@@ -199,73 +120,10 @@ need_tools() {
     log "installing ${missing[*]}"
     apt-get update -q >/dev/null
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q ethtool iproute2 clang iputils-ping tcpdump tshark iperf3 python3 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q ethtool iproute2 clang iputils-ping tcpdump tshark iperf3 python3 jq >/dev/null
   fi
 }
 
-mkns() {
-  ip netns add "$1"
-  nsx "$1" ip link set lo up
-  # No IPv6 in the lab: no MLD/RS/ND chatter to count or decode.
-  nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-}
-
-# veth NS_A IF_A NS_B IF_B MTU: a veth pair born in its namespaces (never in
-# the root one), offloads off, both ends up.
-veth() {
-  local nsa=$1 a=$2 nsb=$3 b=$4 mtu=$5
-  ip link add "$a" netns "$nsa" mtu "$mtu" type veth peer name "$b" netns "$nsb" mtu "$mtu"
-  nsx "$nsa" ethtool -K "$a" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
-  nsx "$nsb" ethtool -K "$b" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
-  nsx "$nsa" ip link set "$a" up
-  nsx "$nsb" ip link set "$b" up
-}
-
-# VLANs. This VM's kernel has neither CONFIG_VLAN_8021Q (no VLAN
-# sub-interfaces) nor CONFIG_BRIDGE_VLAN_FILTERING (no vlan-aware bridges),
-# so 802.1Q is done by two tc BPF programs (scripts/lab/vlan.bpf.c, built
-# per VID with clang): bridges are plain 802.1D bridges that carry tagged
-# frames through untouched, trunks carry 802.1Q tags as on the seed's links,
-# and the tag is pushed/popped (and foreign VLANs dropped) where a port or
-# interface belongs to one VLAN:
-#   vlan_port NS IF VID access  a bridge port facing an untagged device
-#                               (in: untagged -> VID; out: only VID, untagged)
-#   vlan_port NS IF VID tagged  an end station's interface in VLAN VID
-#                               (out: tag VID; in: only VID, untagged), i.e.
-#                               what "ip link add link IF type vlan id VID" does.
-build_vlan_progs() {
-  local vid
-  for vid in 10 100; do
-    clang -O2 -g -target bpf -I/usr/include/"$(uname -m)"-linux-gnu -DVID=$vid \
-      -c "$REPO/scripts/lab/vlan.bpf.c" -o "$STATE/vlan$vid.o"
-  done
-}
-vlan_port() {
-  local ns=$1 ifc=$2 vid=$3 kind=$4 in out
-  [ "$kind" = access ] && { in=vlan_in; out=vlan_out; } || { in=vlan_out; out=vlan_in; }
-  nsx "$ns" tc qdisc add dev "$ifc" clsact
-  nsx "$ns" tc filter add dev "$ifc" ingress bpf da obj "$STATE/vlan$vid.o" sec "classifier/$in"
-  nsx "$ns" tc filter add dev "$ifc" egress bpf da obj "$STATE/vlan$vid.o" sec "classifier/$out"
-}
-
-# A bridge (802.1D: tagged frames pass as they are; see above).
-mkbridge() {
-  local ns=$1 br=$2 mtu=$3
-  nsx "$ns" ip link add "$br" type bridge mcast_snooping 0 stp_state 0
-  nsx "$ns" ip link set "$br" mtu "$mtu" up
-}
-port() {   # port NS BR IF [VID: an access port in VLAN VID]
-  local ns=$1 br=$2 ifc=$3 vid=${4:-}
-  nsx "$ns" ip link set "$ifc" master "$br"
-  if [ -n "$vid" ]; then vlan_port "$ns" "$ifc" "$vid" access; fi
-}
-# An IRB-like interface: a veth IF (addresses go here) whose peer PEER is
-# an access port of BR in VLAN VID.
-l3_port() {   # l3_port NS BR IF PEER VID MTU
-  local ns=$1 br=$2 ifc=$3 peer=$4 vid=$5 mtu=$6
-  veth "$ns" "$ifc" "$ns" "$peer" "$mtu"
-  port "$ns" "$br" "$peer" "$vid"
-}
 
 build_core() {
   # The querier: IGMPv3 like vtep's config, a 10 s query interval and quick
@@ -378,65 +236,6 @@ build_host() {   # build_host NS DATA NFS NFS_IP DATA_IP
   nsx "$ns" ip addr add "$nfsip/24" dev "$nfs"
 }
 
-# vm_attach HOST(1|2): a fresh veth from the VM to that host's vSwitch, with
-# the VM's MAC, IP and default route.
-vm_attach() {
-  local h=$1 hns hif
-  [ "$h" = 1 ] && { hns=$NS_H1; hif=$H1_VM; } || { hns=$NS_H2; hif=$H2_VM; }
-  ip link add "$VM_IF" netns "$NS_VM" mtu 9000 address "$VM_MAC" type veth peer name "$hif" netns "$hns" mtu 9000
-  nsx "$NS_VM" ethtool -K "$VM_IF" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
-  nsx "$hns" ethtool -K "$hif" tx off tso off gso off gro off rx off >/dev/null 2>&1 || true
-  port "$hns" vswitch "$hif" 100
-  nsx "$hns" ip link set "$hif" up
-  nsx "$NS_VM" ip link set "$VM_IF" up
-  nsx "$NS_VM" ip addr add "$VM_IP/24" dev "$VM_IF"
-  nsx "$NS_VM" ip route add default via "$IRB100"
-  echo "host$h" > "$STATE/vm_at"
-}
-
-vm_detach() {
-  nsx "$NS_VM" ip link del "$VM_IF" 2>/dev/null || true
-}
-
-# The announcement from the VM: ESXi's "Notify Switches" RARP (EtherType
-# 0x8035, opcode 3, sender = target = VM MAC, IPs 0.0.0.0, 60 bytes) or a
-# gratuitous ARP. A raw AF_PACKET socket: no scapy import delay in the
-# middle of the move. Prints the time of the first copy.
-announce() {   # announce rarp|garp COUNT
-  nsx "$NS_VM" "$PY" - "$VM_IF" "$VM_MAC" "$VM_IP" "$1" "${2:-3}" <<'EOF'
-import socket, sys, time
-ifc, mac, ip, kind, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-m = bytes.fromhex(mac.replace(":", ""))
-bc = b"\xff" * 6
-if kind == "rarp":
-    eth = bc + m + b"\x80\x35"
-    body = b"\x00\x01\x08\x00\x06\x04\x00\x03" + m + b"\x00" * 4 + m + b"\x00" * 4
-else:  # gratuitous ARP request: sender IP = target IP = the VM's
-    a = socket.inet_aton(ip)
-    eth = bc + m + b"\x08\x06"
-    body = b"\x00\x01\x08\x00\x06\x04\x00\x01" + m + a + b"\x00" * 6 + a
-frame = (eth + body).ljust(60, b"\x00")
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((ifc, 0))
-t0 = time.time()
-for i in range(count):
-    s.send(frame)
-    if i + 1 < count:
-        time.sleep(0.1)
-print("%.6f" % t0)
-EOF
-}
-
-# vm_move TO(1|2) rarp|garp: prints "T_DETACH T_ANNOUNCE".
-vm_move() {
-  local to=$1 kind=$2 td ta
-  td=$(date +%s.%N)
-  vm_detach
-  vm_attach "$to"
-  ta=$(announce "$kind" 3)
-  echo "$td $ta"
-}
-
 cmd_up() {
   parse_opts "$@"
   MODE1=${MODE1:-vtep}; MODE2=${MODE2:-vtep}
@@ -447,8 +246,9 @@ cmd_up() {
   need_tools
   if [ "$MODE1" = vtep ] || [ "$MODE2" = vtep ]; then
     if [ ! -x "$VTEP" ]; then
-      log "$VTEP missing: cargo build --release"
-      cargo build --release || die "cargo build --release failed"
+      log "$VTEP missing: cargo build --release --bin vtep"
+      cargo build --release --bin vtep || die "cargo build --release --bin vtep failed"
+      [ -x "$VTEP" ] || die "$VTEP still missing after the build (VTEP points elsewhere?)"
     fi
   fi
   mkdir -p "$STATE"
@@ -562,447 +362,66 @@ cmd_status() {
 }
 
 # ------------------------------------------------------------------- test --
+# The checks live one per file in scripts/lab/checks/NN-name.sh, run in
+# order; each prints its PASS/FAIL/SKIP lines and leaves its tally in
+# LAB_TALLY.
+CHECKS=$REPO/scripts/lab/checks
 NPASS=0; NFAIL=0; NSKIP=0
-pass() { NPASS=$((NPASS + 1)); echo "PASS $*"; }
-fail() { NFAIL=$((NFAIL + 1)); echo "FAIL $*"; }
-skip() { NSKIP=$((NSKIP + 1)); echo "SKIP $*"; }
-ev()   { sed 's/^/      | /'; }
-section() { echo; echo "== $*"; }
 
-# ping_check LABEL NS ARGS...: passes when every echo is answered.
-ping_check() {
-  local label=$1 ns=$2; shift 2
-  local out
-  out=$(nsx "$ns" ping -W 2 "$@" 2>&1)
-  if echo "$out" | grep -q " 0% packet loss"; then pass "$label"
-  else fail "$label"; fi
-  echo "$out" | grep -E "packet loss|rtt|Frag|too long|Unreachable" | head -4 | ev
-}
-
-# Junos name of a kernel spine's bridge port.
-junos_name() {
-  case "$1" in
-    *-et221) echo "et-2/2/1" ;; *-ge700) echo "ge-7/0/0" ;; *-et200) echo "et-2/0/0" ;; *) echo "$1" ;;
-  esac
-}
-
-# mac_table N VLAN: the spine's table for that VLAN as evidence lines.
-mac_table() {
-  local n=$1 vlan=$2 ns
-  ns=$(spine_ns "$n")
-  if [ "$(spine_mode "$n")" = vtep ]; then
-    vtep_ctl "$n" show ethernet-switching table vlan-id "$vlan" 2>&1
-  else
-    # (one 802.1D table for both VLANs: see vlan_port)
-    nsx "$ns" bridge fdb show br br0 2>&1 | grep " dev " | grep -v " permanent" | grep -vi "^33:33\|^01:00:5e\|^00:00:00:00:00:00"
-  fi
-}
-
-# mac_where N MAC VLAN: one word: the local port (Junos name), "vtep:IP" for
-# a remote VTEP (kernel: the vxlan fdb dst; vtep: the vtep.N interface), or "none".
-mac_where() {
-  local n=$1 mac=$2 vlan=$3 ns line dev dst
-  ns=$(spine_ns "$n")
-  if [ "$(spine_mode "$n")" = vtep ]; then
-    line=$(vtep_ctl "$n" show ethernet-switching table vlan-id "$vlan" 2>/dev/null | grep -i "$mac" | head -1)
-    [ -n "$line" ] || { echo none; return; }
-    if echo "$line" | grep -q "vtep\.[0-9]"; then echo "vtep:$(echo "$line" | grep -o 'vtep\.[0-9]*' | head -1)"
-    else echo "$line" | grep -oE '(et|ge|xe)-[0-9]+/[0-9]+/[0-9]+' | head -1; fi
-    return
-  fi
-  line=$(nsx "$ns" bridge fdb show br br0 2>/dev/null | grep -i "^$mac " | grep -v permanent | head -1)
-  [ -n "$line" ] || { echo none; return; }
-  dev=$(echo "$line" | awk '{for (i=1;i<NF;i++) if ($i=="dev") print $(i+1)}')
-  if [ "$dev" = "vxlan$vlan" ]; then
-    dst=$(nsx "$ns" bridge fdb show dev "vxlan$vlan" 2>/dev/null | grep -i "^$mac " | awk '{for (i=1;i<NF;i++) if ($i=="dst") print $(i+1)}' | head -1)
-    echo "vtep:${dst:-?}"
-  else
-    junos_name "$dev"
-  fi
-}
-
-# expect_mac LABEL N MAC VLAN WANT: WANT is a Junos port name or "remote".
-# With a vtep spine "remote" means a vtep.N interface; with a kernel spine it
-# means the vxlan port with the other spine's address as dst.
-expect_mac() {
-  local label=$1 n=$2 mac=$3 vlan=$4 want=$5 got ok=0 other
-  got=$(mac_where "$n" "$mac" "$vlan")
-  [ "$n" = 1 ] && other=$S2_IP || other=$S1_IP
-  if [ "$want" = remote ]; then
-    case "$got" in "vtep:$other"|vtep:vtep.*) ok=1 ;; esac
-  else
-    [ "$got" = "$want" ] && ok=1
-  fi
-  local where
-  [ "$want" = remote ] && where="remote (behind $other)" || where="local on $want"
-  if [ $ok = 1 ]; then pass "$label: $mac in v$vlan on spine$n is $where: $got"
-  else fail "$label: $mac in v$vlan on spine$n should be $where, is: $got"; fi
-}
-
-show_tables() {   # show_tables VLAN TITLE
-  local n
-  for n in 1 2; do
-    echo "   spine$n ($(spine_mode $n)) v$1 $2:"
-    mac_table "$n" "$1" | ev
+check_title() { sed -n '2s/^# //p' "$1"; }
+list_checks() { ls "$CHECKS"/[0-9][0-9]-*.sh; }
+# find_check NAME: NAME is "07", "vmotion-rarp" or "07-vmotion-rarp[.sh]".
+find_check() {
+  local n=${1%.sh} f
+  for f in $(list_checks); do
+    case "$(basename "$f" .sh)" in "$n"|"$n"-*|[0-9][0-9]-"$n") echo "$f"; return 0 ;; esac
   done
+  die "no check '$1' (see: $0 list)"
 }
 
-# json_counters N: "key value" for every numeric leaf of show port stats all
-# and show interfaces (--json), flattened with their paths.
-json_counters() {
-  local n=$1
-  { vtep_ctl "$n" show port stats all --json 2>/dev/null; echo; vtep_ctl "$n" show interfaces --json 2>/dev/null; } |
-    "$PY" -c '
-import json, sys
-def walk(p, v):
-    if isinstance(v, dict):
-        for k, x in v.items(): walk(p + "." + str(k), x)
-    elif isinstance(v, list):
-        for i, x in enumerate(v): walk(p + "[%d]" % i, x)
-    elif isinstance(v, (int, float)) and not isinstance(v, bool):
-        print(p, v)
-dec = json.JSONDecoder()
-s = sys.stdin.read(); i = 0
-while i < len(s):
-    while i < len(s) and s[i].isspace(): i += 1
-    if i >= len(s): break
-    try: v, i = dec.raw_decode(s, i)
-    except ValueError: break
-    walk("", v)
-'
+run_check() {
+  local f=$1 name t p=0 x=1 s=0 rc
+  name=$(basename "$f" .sh)
+  t=$STATE/tally.$name
+  rm -f "$t"
+  echo; echo "== $name: $(check_title "$f")"
+  LAB_TALLY=$t bash "$f"
+  rc=$?
+  if [ -s "$t" ]; then read -r p x s < "$t"
+  else echo "FAIL $name: ended without a tally (rc $rc)"; fi
+  NPASS=$((NPASS + p)); NFAIL=$((NFAIL + x)); NSKIP=$((NSKIP + s))
+  return "$rc"
 }
 
-# first_reply_after FILE T: seconds from T to the first reply stamped after T.
-first_reply_after() {
-  awk -v t="$2" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 > t + 0) { printf "%.3f", $1 - t; exit } }' "$1"
-}
-# max_gap FILE: the longest silence between two replies, in seconds.
-max_gap() {
-  awk '/bytes from/ { gsub(/[\[\]]/, "", $1); if (p) { g = $1 - p; if (g > m) m = g } p = $1 } END { printf "%.3f", m }' "$1"
-}
-
-# vmotion_run TO KIND LABEL: moves the VM under a 50 ms ping from the client.
-vmotion_run() {
-  local to=$1 kind=$2 label=$3 from pf pid tt td ta tx rx lost first gap
-  from=$(cat "$STATE/vm_at")
-  pf=$STATE/vmotion-$kind.ping
-  echo "   $label: VM $from -> host$to, announced by $kind; ping -D -i 0.05 from the client ($CLIENT_IP)"
-  ip netns exec "$NS_CL" ping -D -i 0.05 -W 1 "$VM_IP" > "$pf" 2>&1 &
-  pid=$!
-  sleep 2
-  local src_n dst_n
-  [ "$to" = 1 ] && { src_n=2; dst_n=1; } || { src_n=1; dst_n=2; }
-  show_tables 100 "before"
-  expect_mac "$label before" "$src_n" "$VM_MAC" 100 et-2/2/1
-  expect_mac "$label before" "$dst_n" "$VM_MAC" 100 remote
-  tt=$(vm_move "$to" "$kind")
-  td=${tt% *}; ta=${tt#* }
-  sleep 3
-  kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  tx=$(grep -oE '[0-9]+ packets transmitted' "$pf" | awk '{print $1}')
-  rx=$(grep -oE '[0-9]+ received' "$pf" | awk '{print $1}')
-  lost=$(( ${tx:-0} - ${rx:-0} ))
-  first=$(first_reply_after "$pf" "$ta")
-  gap=$(max_gap "$pf")
-  local mv
-  mv=$(awk -v a="$td" -v b="$ta" 'BEGIN { printf "%.3f", b - a }')
-  echo "   $label: moved in ${mv}s (veth deleted -> first $kind sent); ${tx:-0} echoes, ${rx:-0} replies, $lost lost;"
-  echo "   $label: first reply ${first:-never}s after the $kind; longest silence ${gap}s"
-  show_tables 100 "after"
-  if [ -n "$first" ] && awk -v f="$first" 'BEGIN { exit !(f < 2.0) }'; then
-    pass "$label: the VM answers again ${first}s after the $kind ($lost of ${tx:-0} replies lost)"
-  else
-    fail "$label: no reply within 2 s of the $kind (first: ${first:-never}; $lost of ${tx:-0} lost)"
-    tail -5 "$pf" | ev
-  fi
-  expect_mac "$label after" "$dst_n" "$VM_MAC" 100 et-2/2/1
-  expect_mac "$label after" "$src_n" "$VM_MAC" 100 remote
-}
-
-set_underlay_mtu() {
-  local m=$1
-  nsx "$NS_CORE" ip link set "$C_S1" mtu "$m"
-  nsx "$NS_CORE" ip link set "$C_S2" mtu "$m"
-  nsx "$NS_CORE" ip link set br0 mtu "$m"
-  nsx "$NS_S1" ip link set "$S1_UL" mtu "$m"
-  nsx "$NS_S2" ip link set "$S2_UL" mtu "$m"
-  # A vtep spine's underlay MTU is its own configuration (et-2/0/0).
-  local n
-  for n in 1 2; do
-    [ "$(spine_mode $n)" = vtep ] && vtep_ctl "$n" set interfaces et-2/0/0 mtu "$m" >/dev/null
-  done
-  return 0
-}
-
-# Forget learned path MTUs (an ICMP "fragmentation needed" from the
-# tunnel would otherwise pin 100.1.1.x to a small MTU for 10 minutes).
-flush_pmtu() {
-  local ns
-  for ns in "$NS_H1" "$NS_H2" "$NS_CL" "$NS_VM" "$NS_NA"; do
-    nsx "$ns" ip route flush cache 2>/dev/null || true
-  done
-}
-
+# cmd_test [CHECK...]: every check in order, or the named ones.
 cmd_test() {
+  local names=() a
+  for a in "$@"; do case "$a" in -*) break ;; *) names+=("$a"); shift ;; esac; done
   parse_opts "$@"
   load_modes
   [ "$(id -u)" -eq 0 ] || die "needs root"
-  local n
+  local n f files=()
   for n in 1 2; do
     if [ "$(spine_mode $n)" = vtep ] && ! vtep_ctl "$n" show port stats all >/dev/null 2>&1; then
       echo "lab: warning: vtep spine$n does not answer on $(spine_sock $n)" >&2
     fi
   done
+  if [ ${#names[@]} -gt 0 ]; then
+    for a in "${names[@]}"; do f=$(find_check "$a") || exit 2; files+=("$f"); done
+  else
+    mapfile -t files < <(list_checks)
+  fi
   echo "lab test: spine1=$MODE1 spine2=$MODE2 ($(date -u +%FT%TZ))"
-
-  section "1. reachability (NFS across the tunnel, IRB gateways)"
-  ping_check "host2 -> NetApp $NETAPP_IP across the tunnel (v10)" "$NS_H2" -c 3 "$NETAPP_IP"
-  ping_check "host1 -> NetApp $NETAPP_IP (v10, switched on spine1)" "$NS_H1" -c 3 "$NETAPP_IP"
-  ping_check "host1 -> IRB $IRB10 (irb.10)" "$NS_H1" -c 3 "$IRB10"
-  ping_check "host2 -> IRB $IRB10 (irb.10)" "$NS_H2" -c 3 "$IRB10"
-  ping_check "vm (on $(cat "$STATE/vm_at")) -> IRB $IRB100 (irb.0)" "$NS_VM" -c 3 "$IRB100"
-
-  section "2. MAC tables and IGMP"
-  show_tables 10 ""
-  expect_mac "NetApp MAC" 1 "$NETAPP_MAC" 10 ge-7/0/0
-  expect_mac "NetApp MAC" 2 "$NETAPP_MAC" 10 remote
-  local mdb ok grp port missing="" deadline
-  deadline=$((SECONDS + 20))
-  while :; do
-    mdb=$(bridge -n "$NS_CORE" mdb show 2>&1)
-    missing=""
-    for grp in 239.1.1.10 239.1.1.100; do
-      for port in "$C_S1" "$C_S2"; do
-        echo "$mdb" | grep -q "port $port grp $grp " || missing="$missing $port/$grp"
-      done
-    done
-    [ -z "$missing" ] || [ $SECONDS -ge $deadline ] && break
-    sleep 1
-  done
-  if [ -z "$missing" ]; then pass "IGMP: core br0 has both spines' ports in 239.1.1.10 and 239.1.1.100"
-  else fail "IGMP: core br0 lacks$missing"; fi
-  echo "$mdb" | ev
-  for n in 1 2; do
-    if [ "$(spine_mode $n)" = vtep ]; then
-      local out
-      out=$(vtep_ctl "$n" show igmp membership 2>&1)
-      if echo "$out" | grep -q 239.1.1.10 && echo "$out" | grep -q 239.1.1.100; then
-        pass "spine$n vtep: show igmp membership lists 239.1.1.10 and 239.1.1.100"
-      else fail "spine$n vtep: show igmp membership lacks a group"; fi
-      echo "$out" | ev
-      local other; [ "$n" = 1 ] && other=$S2_IP || other=$S1_IP
-      out=$(vtep_ctl "$n" show ethernet-switching vxlan-tunnel-end-point remote 2>&1)
-      if echo "$out" | grep -q "$other"; then pass "spine$n vtep: remote VTEP $other is known"
-      else fail "spine$n vtep: remote VTEP $other not in show ethernet-switching vxlan-tunnel-end-point remote"; fi
-      echo "$out" | ev
-    else
-      skip "spine$n vtep: show igmp membership / vxlan-tunnel-end-point remote (spine$n is the kernel)"
-    fi
-  done
-
-  section "3. vMotion (client $CLIENT_IP pings the VM $VM_IP every 50 ms)"
-  if [ "$(cat "$STATE/vm_at")" != host2 ]; then
-    echo "   (the VM is on $(cat "$STATE/vm_at"): moving it back to host2 first)"
-    vm_move 2 rarp >/dev/null; sleep 1
-  fi
-  vmotion_run 1 rarp "vMotion host2->host1 (RARP)"
-  vmotion_run 2 garp "vMotion host1->host2 (gratuitous ARP)"
-
-  section "4. jumbo frames over the 9216 underlay"
-  ping_check "host1 -> host2 ping -M do -s 8972 over v100 (9000-byte IP packets)" "$NS_H1" -M do -s 8972 -c 3 "$H2_DATA"
-  local ipf spid rate
-  ipf=$STATE/iperf3.txt
-  ip netns exec "$NS_H2" iperf3 -s -1 -B "$H2_DATA" > "$STATE/iperf3-server.txt" 2>&1 &
-  spid=$!
-  sleep 1
-  if nsx "$NS_H1" timeout 20 iperf3 -c "$H2_DATA" -t 5 -f m > "$ipf" 2>&1; then
-    rate=$(grep -E "receiver$" "$ipf" | tail -1 | grep -oE '[0-9.]+ [MG]bits/sec')
-    pass "iperf3 TCP host1 -> host2 over v100, 5 s: ${rate:-?} (receiver)"
-  else
-    fail "iperf3 TCP host1 -> host2 failed"
-  fi
-  grep -E "sender$|receiver$|error" "$ipf" | ev
-  kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
-
-  echo "   the seed's caveat: underlay MTU 1500 (core ports, br0 and both spines' underlay ports)"
-  local before after
-  before=$STATE/counters-before; after=$STATE/counters-after
-  for n in 1 2; do [ "$(spine_mode $n)" = vtep ] && json_counters $n > "$before.$n"; done
-  set_underlay_mtu 1500
-  local out
-  out=$(nsx "$NS_H1" ping -W 2 -M do -s 8972 -c 3 "$H2_DATA" 2>&1)
-  if echo "$out" | grep -q " 0 received"; then
-    pass "with a 1500 underlay the same jumbo ping fails (VTEPs must not fragment)"
-  else fail "with a 1500 underlay the jumbo ping still got answers"; fi
-  echo "$out" | grep -E "packet loss|Frag|too long|mtu" | head -3 | ev
-  # host1's jumbo request enters the tunnel at spine1: that is where it is
-  # too big (spine2 never sees it).
-  for n in 1; do
-    if [ "$(spine_mode $n)" = vtep ]; then
-      json_counters $n > "$after.$n"
-      local rose
-      rose=$(awk 'NR==FNR { b[$1] = $2; next } ($1 ~ /too[-_ ]?big|mtu[-_]?exceeded|oversize/) && ($2 > b[$1] + 0) { print $1 ": " b[$1] + 0 " -> " $2 }' "$before.$n" "$after.$n")
-      if [ -n "$rose" ]; then pass "spine$n vtep: its too-big counter rose"; echo "$rose" | ev
-        local warn
-        warn=$(grep -m1 "as too big for the underlay" "$STATE/spine$n.log" || true)
-        if [ -n "$warn" ]; then pass "spine$n vtep: its warning names the MTU needed"; echo "$warn" | ev
-        else fail "spine$n vtep: no too-big warning in $STATE/spine$n.log"; fi
-      else fail "spine$n vtep: no too-big counter rose in show port stats all / show interfaces"
-        grep -iE "big|mtu|drop|err" "$after.$n" | head -8 | ev
-      fi
-    else
-      skip "spine$n too-big counter: vtep-only (spine$n is the kernel; the kernel just drops)"
-    fi
-  done
-  set_underlay_mtu 9216
-  flush_pmtu
-  sleep 1
-  ping_check "underlay back to 9216: the jumbo ping works again" "$NS_H1" -M do -s 8972 -c 3 "$H2_DATA"
-
-  section "5. the wire: tshark on core br0 decodes VXLAN and IGMP"
-  local cap=$STATE/core.pcapng tpid dec
-  rm -f "$cap"
-  ip netns exec "$NS_CORE" tshark -q -i br0 -c 2000 -a duration:12 -f "udp port 4789 or igmp" -w "$cap" > "$STATE/tshark-capture.txt" 2>&1 &
-  tpid=$!
-  sleep 2
-  nsx "$NS_H2" ping -q -c 5 -i 0.2 "$NETAPP_IP" >/dev/null 2>&1
-  nsx "$NS_H1" ping -q -c 5 -i 0.2 -s 8000 "$H2_DATA" >/dev/null 2>&1
-  wait "$tpid"
-  dec=$STATE/core-decode.txt
-  tshark -r "$cap" -V -d udp.port==4789,vxlan > "$dec" 2>&1
-  local nvx nigmp nmal nfr
-  nfr=$(tshark -r "$cap" 2>/dev/null | wc -l)
-  nvx=$(grep -c "^Virtual eXtensible Local Area Network" "$dec")
-  nigmp=$(grep -c "^Internet Group Management Protocol" "$dec")
-  nmal=$(grep -ci "malformed" "$dec")
-  if [ "$nvx" -gt 0 ] && [ "$nigmp" -gt 0 ] && [ "$nmal" -eq 0 ]; then
-    pass "tshark: $nfr frames, $nvx VXLAN, $nigmp IGMP, no Malformed"
-  else
-    fail "tshark: $nfr frames, $nvx VXLAN, $nigmp IGMP, $nmal Malformed lines"
-    grep -i -B3 malformed "$dec" | head -12 | ev
-  fi
-  tshark -r "$cap" -d udp.port==4789,vxlan 2>/dev/null | awk '!seen[$5" "$6" "$7]++' | head -8 | ev
-  echo "      | (full decode: $dec)"
-
-  section "6. BUM from host1: exactly once at spine2, never back at spine1"
-  bum_test
-
-  section "7. control plane: ping the VTEP, ARP, live VLAN changes, IGMP leave on shutdown"
-  control_plane_test
+  for f in "${files[@]}"; do run_check "$f"; done
   echo
   [ $NSKIP -gt 0 ] && echo "$NSKIP skipped (vtep-only checks with kernel spines)"
   echo "$NPASS passed, $NFAIL failed"
   [ $NFAIL -eq 0 ]
 }
 
-mdb_has() {   # port group -> true when core's bridge has that membership
-  bridge -n "$NS_CORE" mdb show 2>/dev/null | grep -q "port $1 grp $2 "
-}
-
-wait_mdb() {  # want(yes|no) port group seconds
-  local want=$1 port=$2 grp=$3 deadline=$((SECONDS + $4))
-  while :; do
-    if mdb_has "$port" "$grp"; then [ "$want" = yes ] && return 0
-    else [ "$want" = no ] && return 0; fi
-    [ $SECONDS -ge $deadline ] && return 1
-    sleep 0.5
-  done
-}
-
-control_plane_test() {
-  if [ "$MODE1" != vtep ]; then
-    skip "control-plane checks: vtep-only (spine1 is the kernel)"
-    return
-  fi
-  ping_check "core -> spine1 VTEP address $S1_IP (ICMP answered by vtep)" "$NS_CORE" -c 3 "$S1_IP"
-  local out
-  out=$(vtep_ctl 1 show arp 2>&1)
-  if echo "$out" | grep -E "$S2_IP " | grep -qv static; then pass "spine1 vtep: resolved remote VTEP $S2_IP by ARP"
-  else fail "spine1 vtep: $S2_IP not resolved in show arp"; fi
-  echo "$out" | ev
-  out=$(vtep_ctl 1 show lldp neighbors 2>&1)
-  if [ "$MODE2" = vtep ]; then
-    if echo "$out" | grep "et-2/0/0" | grep -q "EX9200-2"; then pass "spine1 vtep: LLDP hears EX9200-2 on et-2/0/0"
-    else fail "spine1 vtep: show lldp neighbors lacks EX9200-2 on et-2/0/0"; fi
-  else skip "LLDP between the spines: vtep-only (spine2 is the kernel)"; fi
-  echo "$out" | ev
-
-  # Live change while NFS traffic flows: a new VLAN/VNI joins its group,
-  # deleting it leaves; the running ping must not lose a reply.
-  local pf=$STATE/live-ping.txt
-  nsx "$NS_H2" ping -i 0.1 -c 60 "$NETAPP_IP" > "$pf" 2>&1 &
-  local ppid=$!
-  sleep 1
-  out=$(vtep_ctl 1 set vlans v200 vlan-id 200 vxlan vni 200 multicast-group 239.1.1.200 2>&1)
-  if [ "$out" = "vlan v200 set" ] && wait_mdb yes "$C_S1" 239.1.1.200 10; then
-    pass "spine1 vtep: set vlans v200 (vni 200) joined 239.1.1.200 (core bridge mdb)"
-  else fail "spine1 vtep: set vlans v200: '$out', 239.1.1.200 not in core mdb"; fi
-  vtep_ctl 1 show vlans | ev
-  out=$(vtep_ctl 1 delete vlans v200 2>&1)
-  if [ "$out" = "vlan v200 deleted" ] && wait_mdb no "$C_S1" 239.1.1.200 15; then
-    pass "spine1 vtep: delete vlans v200 left 239.1.1.200 (gone from core mdb)"
-  else fail "spine1 vtep: delete vlans v200: '$out', 239.1.1.200 still in core mdb"; fi
-  wait "$ppid" 2>/dev/null
-  local lost
-  lost=$(grep -oE '[0-9]+ received' "$pf" | grep -oE '^[0-9]+')
-  if [ "${lost:-0}" -eq 60 ]; then pass "NFS ping host2 -> NetApp during the changes: 60 of 60 replies"
-  else fail "NFS ping host2 -> NetApp during the changes: ${lost:-0} of 60 replies"; fi
-  grep -E "packet loss" "$pf" | ev
-
-  # Shutdown sends IGMP leaves: spine2's memberships vanish from the core.
-  if [ "$MODE2" = vtep ]; then
-    vtep_ctl 2 quit >/dev/null 2>&1 || true
-    if wait_mdb no "$C_S2" 239.1.1.10 15 && wait_mdb no "$C_S2" 239.1.1.100 5; then
-      pass "spine2 vtep: after quit its groups left the core bridge (IGMP leaves)"
-    else fail "spine2 vtep: after quit the core bridge still lists its groups"; fi
-    bridge -n "$NS_CORE" mdb show | ev
-    grep -E "IGMP leave|mbufs back" "$STATE/spine2.log" | ev
-  else
-    skip "IGMP leave on shutdown: vtep-only (spine2 is the kernel)"
-  fi
-}
-
-bum_test() {
-  local tag="LABBUM$$x$RANDOM" d=$STATE/bum pids=() i
-  rm -rf "$d"; mkdir -p "$d"
-  # capture points: NS IF NAME
-  local points=("$NS_L2 $L2_UP leaf2-uplink" "$NS_S2 $S2_UL spine2-underlay" "$NS_S1 $S1_UL spine1-underlay" "$NS_L1 $L1_UP leaf1-uplink")
-  for i in "${points[@]}"; do
-    set -- $i
-    ip netns exec "$1" tcpdump -i "$2" -Q in -U -n -s 0 -w "$d/$3.pcap" > "$d/$3.log" 2>&1 &
-    pids+=($!)
-  done
-  for _ in $(seq 50); do
-    [ "$(cat "$d"/*.log 2>/dev/null | grep -c 'listening on')" -ge ${#points[@]} ] && break
-    sleep 0.1
-  done
-  # One broadcast and one unknown unicast in v100 from host1's vmk0.
-  nsx "$NS_H1" "$PY" - vmk0 "$tag" <<'EOF'
-import socket, sys
-ifc, tag = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind((ifc, 0))
-src = s.getsockname()[4]
-for dst, kind in ((b"\xff" * 6, b"BCAST"), (bytes.fromhex("02dead00beef"), b"UUCST")):
-    s.send((dst + src + b"\x88\xb5" + (tag.encode() + kind)).ljust(60, b"\x00"))
-EOF
-  sleep 1.5
-  for i in "${pids[@]}"; do kill -INT "$i" 2>/dev/null; done
-  for i in "${pids[@]}"; do wait "$i" 2>/dev/null; done
-  local name b u
-  for i in "${points[@]}"; do
-    set -- $i; name=$3
-    b=$(tshark -r "$d/$name.pcap" -Y "frame contains \"${tag}BCAST\"" 2>/dev/null | wc -l)
-    u=$(tshark -r "$d/$name.pcap" -Y "frame contains \"${tag}UUCST\"" 2>/dev/null | wc -l)
-    case "$name" in
-      leaf2-uplink|spine2-underlay) want=1 ;;
-      *) want=0 ;;
-    esac
-    if [ "$b" -eq "$want" ] && [ "$u" -eq "$want" ]; then
-      pass "BUM at $name ($2, inbound): broadcast $b, unknown unicast $u (want $want each)"
-    else
-      fail "BUM at $name ($2, inbound): broadcast $b, unknown unicast $u (want $want each)"
-    fi
-  done
+cmd_list() {
+  local f
+  for f in $(list_checks); do printf '%-24s %s\n' "$(basename "$f" .sh)" "$(check_title "$f")"; done
 }
 
 cmd_vmotion() {
@@ -1024,6 +443,8 @@ case "$cmd" in
   up) cmd_up "$@" ;;
   down) parse_opts "$@"; cmd_down ;;
   test) cmd_test "$@" ;;
+  check) [ $# -gt 0 ] || die "check: which one? (see: $0 list)"; cmd_test "$@" ;;
+  list) cmd_list ;;
   status) parse_opts "$@"; cmd_status ;;
   vmotion) cmd_vmotion "$@" ;;
   cmdline) parse_opts "$@"; for n in 1 2; do echo "spine$n: ip netns exec $(spine_ns $n) $(vtep_cmdline $n | tr '\n' ' ')"; done ;;

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(libdpdk-dev dpdk pkg-config libclang-dev clang libpcap-dev
       iproute2 iputils-ping ethtool iperf3 tshark tcpdump python3-scapy
-      bridge-utils procps)
+      bridge-utils procps jq)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 

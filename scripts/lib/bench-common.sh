@@ -2,7 +2,8 @@
 # Callers set BENCH_NAME (log prefix) and WARMUP/DURATION before measuring.
 # Provides: say/die, stop_child/cleanup (trap set by bench_init), EAL memory
 # mode (hugepages when >= 256 free 2 MiB pages, else --no-huge), per-second
-# Rx-pps sampling of testpmd-shaped statistics, run_fwd, measure, med3.
+# Rx-pps sampling of testpmd-shaped statistics, run_fwd, measure (bench-io.sh;
+# bench.sh leaves its arithmetic to vtep-benchreport).
 
 say() { printf '%s: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; exit 1; }
@@ -74,6 +75,7 @@ eal_mem_args() {
 # block of the highest listed port is seen; samples before the first
 # non-zero one are skipped.
 samples() {
+  [[ -f $1 ]] || return 0  # the forwarder has not written its log yet
   awk -v ports="${2:-0}" '
     BEGIN { n = split(ports, a, ","); for (i = 1; i <= n; i++) { want[a[i]] = 1; if (a[i] + 0 > last) last = a[i] + 0 } }
     /NIC statistics for port/ { if (match($0, /for port [0-9]+/)) p = substr($0, RSTART + 9, RLENGTH - 9) }
@@ -125,15 +127,6 @@ measure() {
       return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
     END { if (NR == 0) exit 1; printf "%.0f %.0f %s\n", med(pps, NR), med(bps, NR), csv }'
-}
-
-# stats "v1 v2 ..." -> "median min max" (empty input -> "null null null")
-stats() {
-  printf '%s\n' $1 | awk 'NF { v[++n] = $1 }
-    END { if (!n) { print "null null null"; exit }
-          for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-          m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-          printf "%s %s %s\n", m, v[1], v[n] }'
 }
 
 # machine description for reports
