@@ -1,6 +1,6 @@
-use super::*;
 use crate::testutil::*;
 use crate::*;
+use vtep_testkit as tk;
 
 #[test]
 fn lldp_round_trip() {
@@ -53,18 +53,12 @@ fn lldp_long_strings_cut_to_255() {
 }
 
 fn lldp_raw(tlvs: &[(u8, &[u8])]) -> Vec<u8> {
-    let mut f = Vec::new();
-    eth_header(
-        &mut f,
-        Mac::LLDP_NEAREST_BRIDGE,
-        SPINE_MAC,
-        None,
-        ethertype::LLDP,
-    );
-    for (t, v) in tlvs {
-        push_tlv(&mut f, *t, &[v]);
-    }
-    pad(f)
+    tlvs.iter()
+        .fold(
+            tk::Eth::new(tk::LLDP_MULTICAST, SPINE_MAC.0).lldp(),
+            |l, (t, v)| l.tlv(*t, v),
+        )
+        .build()
 }
 
 #[test]
