@@ -1,6 +1,7 @@
 use super::*;
 use crate::testutil::*;
 use crate::*;
+use vtep_testkit as tk;
 
 #[test]
 fn group_mac_maps_low_23_bits() {
@@ -34,10 +35,10 @@ fn check_igmp_ip(f: &[u8], dst: Ipv4Addr) -> &[u8] {
     assert_eq!(&ip[12..16], &VM_IP.octets());
     assert_eq!(&ip[16..20], &dst.octets());
     assert_eq!(&ip[20..24], &[0x94, 0x04, 0x00, 0x00], "router alert");
-    assert!(checksum::verify(ip));
+    assert_eq!(tk::internet_checksum(ip), 0);
     let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
     let igmp = &f[38..14 + total];
-    assert!(checksum::verify(igmp));
+    assert_eq!(tk::internet_checksum(igmp), 0);
     igmp
 }
 
@@ -153,50 +154,34 @@ fn igmpv2_report_and_leave() {
     assert_eq!(igmp::parse(&f), Some(IgmpMsg::Leave { group: GROUP_V100 }));
 }
 
-/// A query frame as a querier sends it; `igmp` has its checksum zeroed.
-fn query_frame(dst: Ipv4Addr, mut igmp: Vec<u8>, vlan: Option<u16>) -> Vec<u8> {
-    let c = checksum::checksum(&igmp);
-    igmp[2..4].copy_from_slice(&c.to_be_bytes());
-    let mut f = Vec::new();
-    eth_header(
-        &mut f,
-        Mac::ipv4_multicast(dst),
-        SPINE_MAC,
-        vlan,
-        ethertype::IPV4,
-    );
-    let ip = Ipv4Repr {
-        src: SPINE_IP,
-        dst,
-        protocol: 2,
-        ttl: 1,
-        tos: 0xc0,
-        ident: 0,
-    };
-    ip.emit(&mut f, false, &ROUTER_ALERT, igmp.len());
-    f.extend_from_slice(&igmp);
-    pad(f)
+/// A frame from the querier carrying the IGMP message `igmp` (its
+/// checksum filled in here, whatever its shape).
+fn query_frame(dst: Ipv4Addr, igmp: Vec<u8>, vlan: Option<u16>) -> Vec<u8> {
+    eth(Mac::ipv4_multicast(dst), SPINE_MAC, vlan)
+        .ipv4(SPINE_IP, dst)
+        .tos(0xc0)
+        .ttl(1)
+        .router_alert()
+        .igmp(&tk::igmp::with_checksum(igmp))
 }
 
+/// A v3 query with S set, QRV 2, QQIC 125.
 fn v3_query(code: u8, group: Ipv4Addr, sources: &[Ipv4Addr]) -> Vec<u8> {
-    let mut q = vec![0x11, code, 0, 0];
-    q.extend_from_slice(&group.octets());
-    q.extend_from_slice(&[0x0a, 125]); // S=1, QRV=2, QQIC=125
-    q.extend_from_slice(&(sources.len() as u16).to_be_bytes());
-    for s in sources {
-        q.extend_from_slice(&s.octets());
+    tk::igmp::V3Query {
+        code,
+        group,
+        suppress: true,
+        qrv: 2,
+        qqic: 125,
+        sources: sources.to_vec(),
     }
-    q
+    .to_bytes()
 }
 
 #[test]
 fn igmp_query_versions_by_length() {
     let g0 = Ipv4Addr::UNSPECIFIED;
-    let short = |code: u8, group: Ipv4Addr| {
-        let mut q = vec![0x11, code, 0, 0];
-        q.extend_from_slice(&group.octets());
-        q
-    };
+    let short = tk::igmp::query;
     let cases = [
         (short(0, g0), None, 100, 1),
         (short(100, g0), None, 100, 2),
@@ -251,16 +236,13 @@ fn igmp_v3_query_detail_and_sources() {
 #[test]
 fn igmp_query_of_odd_length_ignored() {
     // RFC 3376 §7.1: a 10-byte query matches no version.
-    let mut q = vec![0x11, 100, 0, 0, 0, 0, 0, 0, 0, 0];
-    q[4..8].copy_from_slice(&GROUP_V10.octets());
+    let mut q = tk::igmp::query(100, GROUP_V10);
+    q.extend_from_slice(&[0, 0]);
     assert!(igmp::parse(&query_frame(GROUP_V10, q, None)).is_none());
     // And a 7-byte one.
-    assert!(igmp::parse(&query_frame(
-        ALL_SYSTEMS,
-        vec![0x11, 100, 0, 0, 0, 0, 0],
-        None
-    ))
-    .is_none());
+    let mut q = tk::igmp::query(100, Ipv4Addr::UNSPECIFIED);
+    q.truncate(7);
+    assert!(igmp::parse(&query_frame(ALL_SYSTEMS, q, None)).is_none());
 }
 
 #[test]
@@ -277,30 +259,28 @@ fn igmp_rejects_bad_checksum_and_truncation() {
     assert!(igmp::parse(&bad).is_none());
     assert_prefixes_rejected(&f, 14 + 24 + 16, igmp::parse);
     // A record count larger than the records present.
-    let mut igmp = f[38..].to_vec();
+    let mut igmp = f[38..54].to_vec();
     igmp[7] = 2;
-    igmp[2..4].copy_from_slice(&[0, 0]);
-    let c = checksum::checksum(&igmp);
-    igmp[2..4].copy_from_slice(&c.to_be_bytes());
-    let mut g = f[..38].to_vec();
-    g.extend_from_slice(&igmp);
+    let g = query_frame(IGMPV3_ROUTERS, igmp, None);
     assert!(igmp::parse(&g).is_none());
     // Unknown message type.
-    let mut q = vec![0x13, 0, 0, 0, 0, 0, 0, 0];
-    q[4..8].copy_from_slice(&GROUP_V10.octets());
+    let mut q = tk::igmp::v2_report(GROUP_V10);
+    q[0] = 0x13;
     assert!(igmp::parse(&query_frame(GROUP_V10, q, None)).is_none());
     assert!(igmp::parse(&echo_request(None, &[], &[1])).is_none());
 }
 
 #[test]
 fn igmpv3_unknown_record_type_skipped() {
-    let mut igmp = vec![0x22, 0, 0, 0, 0, 0, 0, 2];
     // Type 9 with one aux word and one source, then a join.
-    igmp.extend_from_slice(&[9, 1, 0, 1]);
-    igmp.extend_from_slice(&GROUP_V10.octets());
-    igmp.extend_from_slice(&[10, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd]);
-    igmp.extend_from_slice(&[4, 0, 0, 0]);
-    igmp.extend_from_slice(&GROUP_V100.octets());
+    let igmp = tk::igmp::v3_report(&[
+        tk::igmp::GroupRecord {
+            sources: vec![Ipv4Addr::new(10, 0, 0, 1)],
+            aux: vec![0xaa, 0xbb, 0xcc, 0xdd],
+            ..tk::igmp::GroupRecord::new(9, GROUP_V10)
+        },
+        tk::igmp::GroupRecord::new(tk::igmp::record::CHANGE_TO_EXCLUDE, GROUP_V100),
+    ]);
     let f = query_frame(IGMPV3_ROUTERS, igmp, None);
     let Some(IgmpMsg::Report { records, .. }) = igmp::parse(&f) else {
         panic!()
