@@ -296,3 +296,222 @@ fn igmpv3_decode_code_table() {
     assert_eq!(igmp::v3_decode_code(128), 128);
     assert_eq!(igmp::v3_decode_code(0xff), 31744);
 }
+
+/// The envelope every IGMP frame vtep sends has, as the oracle builds it.
+fn oracle_envelope(mac: Mac, src: Ipv4Addr, dst: Ipv4Addr, igmp: &[u8]) -> Vec<u8> {
+    eth(Mac::ipv4_multicast(dst), mac, None)
+        .ipv4(src, dst)
+        .tos(0xc0)
+        .df()
+        .ttl(1)
+        .router_alert()
+        .igmp(igmp)
+}
+
+#[test]
+fn oracle_emitted_frames() {
+    let mut r = Rng::new(0x1962);
+    let types = [
+        RecordType::ModeIsInclude,
+        RecordType::ModeIsExclude,
+        RecordType::ChangeToInclude,
+        RecordType::ChangeToExclude,
+        RecordType::AllowNewSources,
+        RecordType::BlockOldSources,
+    ];
+    for _ in 0..CASES {
+        let (mac, ip, g) = (r.mac(), r.ip(), r.ip());
+        assert_eq!(
+            igmp::v2_report(mac, ip, g),
+            oracle_envelope(mac, ip, g, &tk::igmp::v2_report(g))
+        );
+        assert_eq!(
+            igmp::v2_leave(mac, ip, g),
+            oracle_envelope(mac, ip, ALL_ROUTERS, &tk::igmp::v2_leave(g))
+        );
+        let n = if r.below(20) == 0 {
+            r.below(400)
+        } else {
+            r.below(6)
+        };
+        let recs: Vec<_> = (0..n).map(|_| (types[r.below(6)], r.ip())).collect();
+        let frames = igmp::v3_reports(mac, ip, &recs);
+        assert_eq!(frames.len(), n.div_ceil(IGMPV3_MAX_RECORDS));
+        for (f, chunk) in frames.iter().zip(recs.chunks(IGMPV3_MAX_RECORDS)) {
+            let tk_recs: Vec<_> = chunk
+                .iter()
+                .map(|&(t, g)| tk::igmp::GroupRecord::new(t as u8, g))
+                .collect();
+            let want = oracle_envelope(mac, ip, IGMPV3_ROUTERS, &tk::igmp::v3_report(&tk_recs));
+            assert_eq!(f, &want);
+        }
+    }
+}
+
+#[test]
+fn oracle_messages_parse_and_emit() {
+    let mut r = Rng::new(0x3376);
+    for _ in 0..CASES {
+        let group = if r.bool() {
+            Ipv4Addr::UNSPECIFIED
+        } else {
+            r.ip()
+        };
+        let (code, kind) = (r.u8(), r.below(6));
+        let (bytes, want) = match kind {
+            0 => (
+                tk::igmp::query(code, group),
+                Repr::Query {
+                    max_resp_code: code,
+                    group,
+                },
+            ),
+            1 => {
+                let q = tk::igmp::V3Query {
+                    code,
+                    group,
+                    suppress: r.bool(),
+                    qrv: r.below(8) as u8,
+                    qqic: r.u8(),
+                    sources: (0..r.below(5)).map(|_| r.ip()).collect(),
+                };
+                let repr = Repr::V3Query {
+                    max_resp_code: q.code,
+                    group,
+                    suppress: q.suppress,
+                    qrv: q.qrv,
+                    qqic: q.qqic,
+                    sources: q.sources.clone(),
+                };
+                (q.to_bytes(), repr)
+            }
+            2 => (tk::igmp::v1_report(group), Repr::V1Report { group }),
+            3 => (tk::igmp::v2_report(group), Repr::V2Report { group }),
+            4 => (tk::igmp::v2_leave(group), Repr::V2Leave { group }),
+            _ => {
+                let recs: Vec<_> = (0..r.below(5))
+                    .map(|_| tk::igmp::GroupRecord {
+                        sources: (0..r.below(4)).map(|_| r.ip()).collect(),
+                        ..tk::igmp::GroupRecord::new(1 + r.below(6) as u8, r.ip())
+                    })
+                    .collect();
+                let records = recs
+                    .iter()
+                    .map(|t| GroupRecord {
+                        record_type: RecordType::from_u8(t.record_type).unwrap(),
+                        group: t.group,
+                        sources: t.sources.clone(),
+                    })
+                    .collect();
+                (tk::igmp::v3_report(&recs), Repr::V3Report { records })
+            }
+        };
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        assert_eq!(Repr::parse(&p), Ok(want.clone()));
+        assert_eq!(want.buffer_len(), bytes.len());
+        let mut b = vec![0; want.buffer_len()];
+        want.emit(&mut Packet::new_unchecked(&mut b[..]));
+        assert_eq!(b, bytes);
+        // In a frame, with the envelope's fields.
+        let (mac, src, vlan) = (r.mac(), r.ip(), r.vlan());
+        let dst = r.ip();
+        let f = eth(Mac::ipv4_multicast(dst), mac, vlan)
+            .ipv4(src, dst)
+            .ttl(r.u8())
+            .router_alert()
+            .igmp(&bytes);
+        let pkt = try_parse_packet(&f).unwrap();
+        assert_eq!(
+            (pkt.eth_src, pkt.vlan, pkt.src_ip, pkt.dst_ip),
+            (mac, vlan, src, dst)
+        );
+        assert!(pkt.router_alert);
+        assert_eq!(pkt.msg, want.msg());
+        assert_eq!(pkt.v3_query, want.v3_query_detail());
+        for n in 0..bytes.len().min(field::V2_LEN) {
+            assert_eq!(
+                Packet::new_checked(&bytes[..n]).unwrap_err(),
+                Error::Truncated
+            );
+        }
+    }
+}
+
+#[test]
+fn oracle_edge_cases_give_their_error() {
+    let parse = |b: &[u8]| Packet::new_checked(b).and_then(|p| Repr::parse(&p));
+    // Unknown record types and auxiliary data are skipped over.
+    let g = GROUP_V10;
+    let report = tk::igmp::v3_report(&[
+        tk::igmp::GroupRecord {
+            aux: vec![1; 8],
+            sources: vec![VM_IP],
+            ..tk::igmp::GroupRecord::new(9, g)
+        },
+        tk::igmp::GroupRecord {
+            aux: vec![2; 4],
+            ..tk::igmp::GroupRecord::new(tk::igmp::record::ALLOW_NEW_SOURCES, g)
+        },
+    ]);
+    let p = Packet::new_checked(&report[..]).unwrap();
+    let views: Vec<_> = p
+        .group_records()
+        .map(|v| (v.record_type(), v.aux_data_len(), v.num_sources()))
+        .collect();
+    assert_eq!(views, [(9, 2, 1), (5, 1, 0)]);
+    assert_eq!(
+        parse(&report),
+        Ok(Repr::V3Report {
+            records: vec![GroupRecord {
+                record_type: RecordType::AllowNewSources,
+                group: g,
+                sources: vec![],
+            }]
+        })
+    );
+    // Each record cut short, and the report cut inside a record.
+    for n in 8..report.len() {
+        assert_eq!(parse(&report[..n]), Err(Error::Truncated), "{n}");
+    }
+    // A query's sources cut short.
+    let q = tk::igmp::V3Query {
+        sources: vec![VM_IP, SPINE_IP],
+        ..tk::igmp::V3Query::general(100)
+    }
+    .to_bytes();
+    assert_eq!(parse(&q[..19]), Err(Error::Truncated));
+    // 9 to 11 bytes: no query version.
+    let mut odd = tk::igmp::query(100, g);
+    odd.push(0);
+    assert_eq!(parse(&tk::igmp::with_checksum(odd)), Err(Error::Malformed));
+    // Bad checksum, unknown type.
+    let mut bad = tk::igmp::v2_report(g);
+    bad[7] ^= 1;
+    assert_eq!(parse(&bad), Err(Error::Checksum));
+    let mut unknown = tk::igmp::v2_report(g);
+    unknown[0] = 0x13;
+    assert_eq!(
+        parse(&tk::igmp::with_checksum(unknown)),
+        Err(Error::Unrecognized)
+    );
+    // In a frame: not IGMP, and an IP fragment.
+    let ip = || eth(VM_MAC, SPINE_MAC, None).ipv4(SPINE_IP, g);
+    let v2 = tk::igmp::v2_report(g);
+    assert!(try_parse_packet(&ip().igmp(&v2)).is_ok());
+    assert_eq!(
+        try_parse_packet(&ip().protocol(1).igmp(&v2)).unwrap_err(),
+        Error::Unrecognized
+    );
+    assert_eq!(
+        try_parse_packet(&ip().mf().igmp(&v2)).unwrap_err(),
+        Error::Fragmented
+    );
+    assert_eq!(
+        try_parse_packet(&ip().wrong_checksum().igmp(&v2)).unwrap_err(),
+        Error::Checksum
+    );
+    assert_eq!(
+        try_parse_packet(&ip().igmp(&v2[..7])).unwrap_err(),
+        Error::Truncated
+    );
+}
