@@ -1,6 +1,6 @@
 //! Ethernet II frames and the 802.1Q tag.
 
-use crate::{be16, get_mac, get_u16, mac_at, set_u16, Error, Mac, Result};
+use crate::{get_mac, get_u16, set_u16, Error, Mac, Result};
 
 /// Byte offsets of the Ethernet header.
 pub mod field {
@@ -247,24 +247,31 @@ pub struct Repr {
 
 impl Repr {
     /// Parses the header; returns it and the payload after it.
-    pub fn parse(frame: &[u8]) -> Option<(Repr, &[u8])> {
-        let dst = mac_at(frame, field::DESTINATION.start)?;
-        let src = mac_at(frame, field::SOURCE.start)?;
-        let outer = be16(frame, field::ETHERTYPE.start)?;
-        let (vlan, ethertype, hl) = if outer == ethertype::VLAN {
-            let tci = be16(frame, vlan_field::TCI_IN_FRAME.start)?;
-            let inner = be16(frame, vlan_field::INNER_ETHERTYPE.start)?;
-            (Some(tci_vid(tci)), inner, TAGGED_HEADER_LEN)
+    /// `Truncated` when the frame is shorter than its header.
+    pub fn try_parse(frame: &[u8]) -> Result<(Repr, &[u8])> {
+        let f = Frame::new_checked(frame)?;
+        let (vlan, ethertype, hl) = if f.ethertype() == ethertype::VLAN {
+            if frame.len() < TAGGED_HEADER_LEN {
+                return Err(Error::Truncated);
+            }
+            let tag = VlanTag::new_unchecked(&frame[vlan_field::IN_FRAME..]);
+            let inner = get_u16(frame, vlan_field::INNER_ETHERTYPE);
+            (Some(tag.vid()), inner, TAGGED_HEADER_LEN)
         } else {
-            (None, outer, HEADER_LEN)
+            (None, f.ethertype(), HEADER_LEN)
         };
         let repr = Repr {
-            dst,
-            src,
+            dst: f.dst_addr(),
+            src: f.src_addr(),
             vlan,
             ethertype,
         };
-        Some((repr, frame.get(hl..)?))
+        Ok((repr, &frame[hl..]))
+    }
+
+    /// [`Repr::try_parse`], for callers that need no reason.
+    pub fn parse(frame: &[u8]) -> Option<(Repr, &[u8])> {
+        Repr::try_parse(frame).ok()
     }
 
     /// Header length: 14, or 18 with a tag.

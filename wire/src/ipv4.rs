@@ -1,6 +1,6 @@
 //! IPv4 headers (RFC 791).
 
-use crate::{be16, byte, get_u16, get_u32, ipv4_at, set_u16, set_u32, Error, Result};
+use crate::{get_u16, get_u32, set_u16, set_u32, Error, Result};
 use std::net::Ipv4Addr;
 
 /// Byte offsets of the IPv4 header.
@@ -250,34 +250,29 @@ impl Repr {
     /// Parses an unfragmented IPv4 packet with a correct header checksum.
     /// Returns the header fields, the options, and the payload (trimmed to
     /// the total length, so Ethernet padding is dropped).
-    pub fn parse(packet: &[u8]) -> Option<(Repr, &[u8], &[u8])> {
-        let ver_ihl = byte(packet, field::VER_IHL)?;
-        if ver_ihl >> field::VERSION_SHIFT != 4 {
-            return None;
+    pub fn try_parse(packet: &[u8]) -> Result<(Repr, &[u8], &[u8])> {
+        let p = Packet::new_checked(packet)?;
+        if !p.verify_checksum() {
+            return Err(Error::Checksum);
         }
-        let hl = usize::from(ver_ihl & field::IHL_MASK) * field::IHL_UNIT;
-        let total = usize::from(be16(packet, field::LENGTH.start)?);
-        if hl < MIN_HEADER_LEN || total < hl || total > packet.len() {
-            return None;
-        }
-        let header = packet.get(..hl)?;
-        if !crate::checksum::verify(header) {
-            return None;
-        }
-        let frag = be16(packet, field::FLG_OFF.start)?;
-        if frag & field::FLAG_MF != 0 || frag & field::FRAG_OFFSET_MASK != 0 {
-            return None;
+        if p.is_fragment() {
+            return Err(Error::Fragmented);
         }
         let repr = Repr {
-            src: ipv4_at(packet, field::SRC_ADDR.start)?,
-            dst: ipv4_at(packet, field::DST_ADDR.start)?,
-            protocol: byte(packet, field::PROTOCOL)?,
-            ttl: byte(packet, field::TTL)?,
-            tos: byte(packet, field::DSCP_ECN)?,
-            ident: be16(packet, field::IDENT.start)?,
+            src: p.src_addr(),
+            dst: p.dst_addr(),
+            protocol: p.protocol(),
+            ttl: p.ttl(),
+            tos: p.dscp_ecn(),
+            ident: p.ident(),
         };
-        let options = packet.get(field::OPTIONS..hl)?;
-        Some((repr, options, packet.get(hl..total)?))
+        let (hl, total) = (p.header_len(), usize::from(p.total_len()));
+        Ok((repr, &packet[field::OPTIONS..hl], &packet[hl..total]))
+    }
+
+    /// [`Repr::try_parse`], for callers that need no reason.
+    pub fn parse(packet: &[u8]) -> Option<(Repr, &[u8], &[u8])> {
+        Repr::try_parse(packet).ok()
     }
 
     /// Appends the header (with `options`, a multiple of 4 bytes) for a

@@ -6,12 +6,14 @@
 //!   offset named in that header's `field` module; with `T: AsMut<[u8]>`
 //!   the same type gives the setters. The per-packet path works on views
 //!   and on the raw-slice accessors next to them, all `#[inline(always)]`.
-//! * A `Repr` is the parsed, owned meaning of a header, with `parse` and
-//!   `emit`; the control thread works on those. Frame-level parsers take a
-//!   whole Ethernet frame (an optional 802.1Q tag is accepted), index only
-//!   through `get` and return `None` for anything truncated, malformed or
-//!   failing a checksum; frame builders return a complete Ethernet frame
-//!   without FCS, padded to [`ethernet::MIN_FRAME_LEN`].
+//! * A `Repr` is the parsed meaning of a header, with `parse` (from a
+//!   checked view) and `emit` (into a view of `buffer_len()` bytes); the
+//!   control thread works on those. Frame-level parsers take a whole
+//!   Ethernet frame (an optional 802.1Q tag is accepted) and are built on
+//!   the views and `Repr`s: the `try_` form says why a frame was refused
+//!   ([`Error`]), the plain form returns `None`. Frame builders return a
+//!   complete Ethernet frame without FCS, padded to
+//!   [`ethernet::MIN_FRAME_LEN`].
 //!
 //! Byte order: every multi-byte field is network order on the wire; the
 //! accessors return host values (`u16`, `u32`, [`Ipv4Addr`]).
@@ -21,7 +23,6 @@
 #![forbid(unsafe_code)]
 
 use core::fmt;
-use std::net::Ipv4Addr;
 
 pub mod arp;
 pub mod checksum;
@@ -43,16 +44,23 @@ pub use arp::{Operation as ArpOp, Packet as ArpPacket, Repr as ArpRepr};
 pub use ethernet::{ethertype, Frame as EthernetFrame, Repr as EthernetRepr, VlanTag};
 pub use ipv4::{protocol as ip_proto, Packet as Ipv4Packet, Repr as Ipv4Repr};
 pub use mac::Mac;
-pub use udp::Packet as UdpPacket;
+pub use udp::{Packet as UdpPacket, Repr as UdpRepr};
 pub use vxlan::{Header as VxlanHeader, Outer as VxlanOuter};
 
-/// Why a view could not be made.
+/// Why a view could not be made, or a header not parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
     /// The buffer is shorter than the header (or than a length field says).
     Truncated,
     /// A field has a value the header cannot have (version, IHL, lengths).
     Malformed,
+    /// A checksum does not verify.
+    Checksum,
+    /// Another protocol or message than the one asked for (EtherType, IP
+    /// protocol, message type).
+    Unrecognized,
+    /// An IPv4 fragment: the control plane does not reassemble.
+    Fragmented,
 }
 
 impl fmt::Display for Error {
@@ -60,6 +68,9 @@ impl fmt::Display for Error {
         match self {
             Error::Truncated => f.write_str("truncated"),
             Error::Malformed => f.write_str("malformed"),
+            Error::Checksum => f.write_str("bad checksum"),
+            Error::Unrecognized => f.write_str("unrecognized"),
+            Error::Fragmented => f.write_str("fragmented"),
         }
     }
 }
@@ -97,26 +108,4 @@ pub(crate) fn get_mac(b: &[u8], f: Field) -> Mac {
     let mut m = [0u8; 6];
     m.copy_from_slice(&b[f]);
     Mac(m)
-}
-
-// Bounds-checked readers for the control plane's frame parsers: `None`
-// past the end, never a panic.
-
-pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
-}
-
-pub(crate) fn byte(b: &[u8], at: usize) -> Option<u8> {
-    b.get(at).copied()
-}
-
-pub(crate) fn mac_at(b: &[u8], at: usize) -> Option<Mac> {
-    let m: [u8; 6] = b.get(at..at.checked_add(6)?)?.try_into().ok()?;
-    Some(Mac(m))
-}
-
-pub(crate) fn ipv4_at(b: &[u8], at: usize) -> Option<Ipv4Addr> {
-    let s: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
-    Some(Ipv4Addr::from(s))
 }

@@ -2,12 +2,16 @@
 //! neighbors'.
 
 use crate::ethernet::{self, ethertype, pad};
-use crate::{be16, ipv4_at, Mac};
+use crate::{get_u16, set_u16, Error, Mac, Result};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// LLDPDU TLV layout and codes.
 pub mod field {
+    use crate::{Field, Rest};
     /// TLV header: 7-bit type, 9-bit length.
-    pub const TLV_HEADER_LEN: usize = 2;
+    pub const TLV_HEADER: Field = 0..2;
+    pub const TLV_VALUE: Rest = 2..;
+    pub const TLV_HEADER_LEN: usize = TLV_HEADER.end;
     pub const TYPE_SHIFT: u16 = 9;
     pub const LEN_MASK: u16 = 0x01ff;
     pub const TLV_END: u8 = 0;
@@ -16,6 +20,11 @@ pub mod field {
     pub const TLV_TTL: u8 = 3;
     pub const TLV_PORT_DESC: u8 = 4;
     pub const TLV_SYSTEM_NAME: u8 = 5;
+    /// Within a chassis or port id TLV: the subtype, then the id.
+    pub const ID_SUBTYPE: usize = 0;
+    pub const ID: Rest = 1..;
+    /// Within a TTL TLV.
+    pub const TTL: Field = 0..2;
     pub const CHASSIS_SUBTYPE_MAC: u8 = 4;
     pub const CHASSIS_SUBTYPE_NETWORK_ADDRESS: u8 = 5;
     pub const PORT_SUBTYPE_MAC: u8 = 3;
@@ -27,6 +36,296 @@ pub mod field {
     /// IANA address family numbers in network address subtypes.
     pub const AF_IPV4: u8 = 1;
     pub const AF_IPV6: u8 = 2;
+}
+
+/// One TLV; `new_checked` validates that its value fits.
+#[derive(Debug, Clone)]
+pub struct Tlv<T: AsRef<[u8]>> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> Tlv<T> {
+    pub fn new_unchecked(buffer: T) -> Self {
+        Tlv { buffer }
+    }
+    pub fn new_checked(buffer: T) -> Result<Self> {
+        let t = Self::new_unchecked(buffer);
+        t.check_len()?;
+        Ok(t)
+    }
+    pub fn check_len(&self) -> Result<()> {
+        let len = self.buffer.as_ref().len();
+        if len < field::TLV_HEADER_LEN || self.buffer_len() > len {
+            Err(Error::Truncated)
+        } else {
+            Ok(())
+        }
+    }
+    pub fn into_inner(self) -> T {
+        self.buffer
+    }
+    pub fn tlv_type(&self) -> u8 {
+        (get_u16(self.buffer.as_ref(), field::TLV_HEADER) >> field::TYPE_SHIFT) as u8
+    }
+    /// The value's length.
+    pub fn len(&self) -> usize {
+        usize::from(get_u16(self.buffer.as_ref(), field::TLV_HEADER) & field::LEN_MASK)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Header and value.
+    pub fn buffer_len(&self) -> usize {
+        field::TLV_HEADER_LEN + self.len()
+    }
+    pub fn value(&self) -> &[u8] {
+        &self.buffer.as_ref()[field::TLV_HEADER_LEN..self.buffer_len()]
+    }
+}
+
+impl<'a, T: AsRef<[u8]> + ?Sized> Tlv<&'a T> {
+    /// [`Tlv::value`], borrowed for as long as the buffer.
+    pub fn value_slice(&self) -> &'a [u8] {
+        &self.buffer.as_ref()[field::TLV_HEADER_LEN..self.buffer_len()]
+    }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> Tlv<T> {
+    /// Type (7 bits) and value length (9 bits).
+    pub fn set_header(&mut self, kind: u8, len: usize) {
+        let h = (u16::from(kind) << field::TYPE_SHIFT) | (len as u16 & field::LEN_MASK);
+        set_u16(self.buffer.as_mut(), field::TLV_HEADER, h)
+    }
+    pub fn value_mut(&mut self) -> &mut [u8] {
+        let end = self.buffer_len();
+        &mut self.buffer.as_mut()[field::TLV_HEADER_LEN..end]
+    }
+}
+
+/// An LLDPDU (the Ethernet payload); `new_checked` validates that every
+/// TLV up to the End TLV, or up to where fewer than a TLV header's bytes
+/// are left, fits.
+#[derive(Debug, Clone)]
+pub struct Packet<T: AsRef<[u8]>> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    pub fn new_unchecked(buffer: T) -> Self {
+        Packet { buffer }
+    }
+    pub fn new_checked(buffer: T) -> Result<Self> {
+        let p = Self::new_unchecked(buffer);
+        p.check_len()?;
+        Ok(p)
+    }
+    pub fn check_len(&self) -> Result<()> {
+        let b = self.buffer.as_ref();
+        let mut at = 0;
+        while b.len() - at >= field::TLV_HEADER_LEN {
+            let t = Tlv::new_checked(&b[at..])?;
+            if t.tlv_type() == field::TLV_END {
+                break;
+            }
+            at += t.buffer_len();
+        }
+        Ok(())
+    }
+    pub fn into_inner(self) -> T {
+        self.buffer
+    }
+    /// The TLVs in order, the End TLV last if there is one.
+    pub fn tlvs(&self) -> Tlvs<'_> {
+        Tlvs {
+            rest: self.buffer.as_ref(),
+        }
+    }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
+    /// The bytes from `at` on, where the TLV at `at` goes.
+    pub fn tlv_mut(&mut self, at: usize) -> Tlv<&mut [u8]> {
+        Tlv::new_unchecked(&mut self.buffer.as_mut()[at..])
+    }
+}
+
+/// The TLVs of a checked LLDPDU.
+#[derive(Debug, Clone)]
+pub struct Tlvs<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Tlvs<'a> {
+    type Item = Tlv<&'a [u8]>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.len() < field::TLV_HEADER_LEN {
+            return None;
+        }
+        let t = Tlv::new_unchecked(self.rest);
+        let (this, rest) = self.rest.split_at(t.buffer_len());
+        // Nothing after the End TLV is read (it may be padding).
+        self.rest = if t.tlv_type() == field::TLV_END {
+            &[]
+        } else {
+            rest
+        };
+        Some(Tlv::new_unchecked(this))
+    }
+}
+
+/// A chassis or port id: its subtype and the id's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id<'a> {
+    pub subtype: u8,
+    pub id: &'a [u8],
+}
+
+impl Id<'_> {
+    fn value_len(&self) -> usize {
+        1 + self.id.len()
+    }
+
+    /// `aa:bb:cc:dd:ee:ff` for the MAC subtype (`mac_subtype` of this
+    /// TLV), an address for the network address subtype, else the id as
+    /// text.
+    fn to_text(self, mac_subtype: u8, net_subtype: u8) -> String {
+        if self.subtype == mac_subtype {
+            if let Ok(m) = <[u8; 6]>::try_from(self.id) {
+                return Mac(m).to_string();
+            }
+        }
+        if self.subtype == net_subtype {
+            match self.id.split_first() {
+                Some((&field::AF_IPV4, a)) => {
+                    if let Ok(a) = <[u8; 4]>::try_from(a) {
+                        return Ipv4Addr::from(a).to_string();
+                    }
+                }
+                Some((&field::AF_IPV6, a)) => {
+                    if let Ok(a) = <[u8; 16]>::try_from(a) {
+                        return Ipv6Addr::from(a).to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        lldp_text(self.id)
+    }
+}
+
+/// An LLDPDU's mandatory TLVs and the two optional ones vtep reads and
+/// sends, borrowing from the frame. Other TLVs are skipped when parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repr<'a> {
+    pub chassis_id: Id<'a>,
+    pub port_id: Id<'a>,
+    /// Seconds; 0 means the sender is shutting LLDP down.
+    pub ttl: u16,
+    /// The first port description TLV, if any.
+    pub port_description: Option<&'a [u8]>,
+    /// The first system name TLV, if any.
+    pub system_name: Option<&'a [u8]>,
+}
+
+impl<'a> Repr<'a> {
+    /// Reads a checked LLDPDU. The chassis id, port id and TTL TLVs must
+    /// come first, in that order (else `Malformed`, or `Truncated` when
+    /// the LLDPDU ends before them); ids hold a subtype and at least one
+    /// byte and the TTL two bytes (else `Malformed`).
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(p: &Packet<&'a T>) -> Result<Repr<'a>> {
+        let mut tlvs = Tlvs {
+            rest: p.buffer.as_ref(),
+        };
+        let mut mandatory = |kind: u8| -> Result<&'a [u8]> {
+            let t = tlvs.next().ok_or(Error::Truncated)?;
+            if t.tlv_type() != kind {
+                return Err(Error::Malformed);
+            }
+            Ok(t.value_slice())
+        };
+        let id = |v: &'a [u8]| -> Result<Id<'a>> {
+            match v {
+                [subtype, id @ ..] if !id.is_empty() => Ok(Id {
+                    subtype: *subtype,
+                    id,
+                }),
+                _ => Err(Error::Malformed),
+            }
+        };
+        let chassis_id = id(mandatory(field::TLV_CHASSIS_ID)?)?;
+        let port_id = id(mandatory(field::TLV_PORT_ID)?)?;
+        let ttl = mandatory(field::TLV_TTL)?;
+        if ttl.len() < field::TTL.end {
+            return Err(Error::Malformed);
+        }
+        let mut repr = Repr {
+            chassis_id,
+            port_id,
+            ttl: get_u16(ttl, field::TTL),
+            port_description: None,
+            system_name: None,
+        };
+        for t in tlvs {
+            match t.tlv_type() {
+                field::TLV_END => break,
+                field::TLV_PORT_DESC if repr.port_description.is_none() => {
+                    repr.port_description = Some(t.value_slice())
+                }
+                field::TLV_SYSTEM_NAME if repr.system_name.is_none() => {
+                    repr.system_name = Some(t.value_slice())
+                }
+                _ => {}
+            }
+        }
+        Ok(repr)
+    }
+
+    /// Every TLV and the End TLV.
+    pub fn buffer_len(&self) -> usize {
+        let h = field::TLV_HEADER_LEN;
+        let optional: usize = [self.port_description, self.system_name]
+            .iter()
+            .flatten()
+            .map(|v| h + v.len())
+            .sum();
+        h + self.chassis_id.value_len()
+            + h
+            + self.port_id.value_len()
+            + h
+            + field::TTL.end
+            + optional
+            + h
+    }
+
+    /// Writes chassis id, port id, TTL, port description and system name
+    /// (when present), End, from the start of `p`'s buffer. Values are at
+    /// most 511 bytes (the 9-bit length).
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]> + ?Sized>(&self, p: &mut Packet<&mut T>) {
+        let mut at = 0;
+        let mut put = |kind: u8, parts: &[&[u8]]| {
+            let len = parts.iter().map(|v| v.len()).sum();
+            let mut t = p.tlv_mut(at);
+            t.set_header(kind, len);
+            let mut v = t.value_mut();
+            for part in parts {
+                let (this, rest) = v.split_at_mut(part.len());
+                this.copy_from_slice(part);
+                v = rest;
+            }
+            at += field::TLV_HEADER_LEN + len;
+        };
+        let (c, pid) = (self.chassis_id, self.port_id);
+        put(field::TLV_CHASSIS_ID, &[&[c.subtype], c.id]);
+        put(field::TLV_PORT_ID, &[&[pid.subtype], pid.id]);
+        put(field::TLV_TTL, &[&self.ttl.to_be_bytes()]);
+        if let Some(d) = self.port_description {
+            put(field::TLV_PORT_DESC, &[d]);
+        }
+        if let Some(n) = self.system_name {
+            put(field::TLV_SYSTEM_NAME, &[n]);
+        }
+        put(field::TLV_END, &[]);
+    }
 }
 
 /// What an LLDPDU says about the neighbor that sent it.
@@ -41,15 +340,6 @@ pub struct Neighbor {
     pub system_name: Option<String>,
     /// Seconds; 0 means the neighbor is shutting LLDP down.
     pub ttl: u16,
-}
-
-fn push_tlv(buf: &mut Vec<u8>, kind: u8, value: &[&[u8]]) {
-    let len: usize = value.iter().map(|v| v.len()).sum();
-    let header = (u16::from(kind) << field::TYPE_SHIFT) | (len as u16 & field::LEN_MASK);
-    buf.extend_from_slice(&header.to_be_bytes());
-    for v in value {
-        buf.extend_from_slice(v);
-    }
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
@@ -77,6 +367,22 @@ pub fn frame(
     ttl_secs: u16,
 ) -> Vec<u8> {
     use field::*;
+    fn text(s: &str) -> Option<&[u8]> {
+        (!s.is_empty()).then(|| truncate_str(s, MAX_STRING).as_bytes())
+    }
+    let repr = Repr {
+        chassis_id: Id {
+            subtype: CHASSIS_SUBTYPE_MAC,
+            id: chassis_mac.as_bytes(),
+        },
+        port_id: Id {
+            subtype: PORT_SUBTYPE_INTERFACE_NAME,
+            id: truncate_str(port_id, MAX_STRING).as_bytes(),
+        },
+        ttl: ttl_secs,
+        port_description: text(port_desc),
+        system_name: text(system_name),
+    };
     let mut f = Vec::with_capacity(128);
     ethernet::Repr {
         dst: Mac::LLDP_NEAREST_BRIDGE,
@@ -85,24 +391,9 @@ pub fn frame(
         ethertype: ethertype::LLDP,
     }
     .emit(&mut f);
-    push_tlv(
-        &mut f,
-        TLV_CHASSIS_ID,
-        &[&[CHASSIS_SUBTYPE_MAC], &chassis_mac.0],
-    );
-    let port_id = truncate_str(port_id, MAX_STRING);
-    push_tlv(
-        &mut f,
-        TLV_PORT_ID,
-        &[&[PORT_SUBTYPE_INTERFACE_NAME], port_id.as_bytes()],
-    );
-    push_tlv(&mut f, TLV_TTL, &[&ttl_secs.to_be_bytes()]);
-    for (kind, text) in [(TLV_PORT_DESC, port_desc), (TLV_SYSTEM_NAME, system_name)] {
-        if !text.is_empty() {
-            push_tlv(&mut f, kind, &[truncate_str(text, MAX_STRING).as_bytes()]);
-        }
-    }
-    push_tlv(&mut f, TLV_END, &[]);
+    let at = f.len();
+    f.resize(at + repr.buffer_len(), 0);
+    repr.emit(&mut Packet::new_unchecked(&mut f[at..]));
     pad(f)
 }
 
@@ -112,82 +403,38 @@ fn lldp_text(b: &[u8]) -> String {
         .to_string()
 }
 
-/// Formats a chassis or port id given its subtype, the subtype numbers
-/// that mean "MAC address" and "network address" for that TLV.
-fn lldp_id(value: &[u8], mac_subtype: u8, net_subtype: u8) -> Option<String> {
-    let (&subtype, id) = value.split_first()?;
-    if id.is_empty() {
-        return None;
-    }
-    if subtype == mac_subtype {
-        if let Ok(m) = <[u8; 6]>::try_from(id) {
-            return Some(Mac(m).to_string());
+impl From<Repr<'_>> for Neighbor {
+    fn from(r: Repr<'_>) -> Neighbor {
+        use field::*;
+        Neighbor {
+            chassis_id: r
+                .chassis_id
+                .to_text(CHASSIS_SUBTYPE_MAC, CHASSIS_SUBTYPE_NETWORK_ADDRESS),
+            port_id: r
+                .port_id
+                .to_text(PORT_SUBTYPE_MAC, PORT_SUBTYPE_NETWORK_ADDRESS),
+            port_desc: r.port_description.map(lldp_text),
+            system_name: r.system_name.map(lldp_text),
+            ttl: r.ttl,
         }
     }
-    if subtype == net_subtype {
-        match id.split_first() {
-            Some((&field::AF_IPV4, a)) if a.len() == 4 => {
-                return ipv4_at(a, 0).map(|a| a.to_string());
-            }
-            Some((&field::AF_IPV6, a)) if a.len() == 16 => {
-                let a: [u8; 16] = a.try_into().ok()?;
-                return Some(std::net::Ipv6Addr::from(a).to_string());
-            }
-            _ => {}
-        }
-    }
-    Some(lldp_text(id))
 }
 
 /// Parses an LLDPDU (EtherType 0x88cc, any destination, optional tag).
 /// The chassis id, port id and TTL TLVs must come first, in that order; the
 /// rest is read up to the end TLV (or the end of the frame) and a TLV
 /// running past the frame makes the whole LLDPDU invalid.
-pub fn parse(frame: &[u8]) -> Option<Neighbor> {
-    use field::*;
-    let (eth, mut rest) = ethernet::Repr::parse(frame)?;
+pub fn try_parse(frame: &[u8]) -> Result<Neighbor> {
+    let (eth, lldpdu) = ethernet::Repr::try_parse(frame)?;
     if eth.ethertype != ethertype::LLDP {
-        return None;
+        return Err(Error::Unrecognized);
     }
-    let mut next_tlv = || -> Option<Option<(u8, &[u8])>> {
-        if rest.len() < TLV_HEADER_LEN {
-            return Some(None);
-        }
-        let h = be16(rest, 0)?;
-        let len = usize::from(h & LEN_MASK);
-        let value = rest.get(TLV_HEADER_LEN..TLV_HEADER_LEN + len)?;
-        rest = rest.get(TLV_HEADER_LEN + len..)?;
-        Some(Some(((h >> TYPE_SHIFT) as u8, value)))
-    };
-    let (TLV_CHASSIS_ID, chassis) = next_tlv()?? else {
-        return None;
-    };
-    let (TLV_PORT_ID, port) = next_tlv()?? else {
-        return None;
-    };
-    let (TLV_TTL, ttl) = next_tlv()?? else {
-        return None;
-    };
-    let mut n = Neighbor {
-        chassis_id: lldp_id(
-            chassis,
-            CHASSIS_SUBTYPE_MAC,
-            CHASSIS_SUBTYPE_NETWORK_ADDRESS,
-        )?,
-        port_id: lldp_id(port, PORT_SUBTYPE_MAC, PORT_SUBTYPE_NETWORK_ADDRESS)?,
-        port_desc: None,
-        system_name: None,
-        ttl: be16(ttl, 0)?,
-    };
-    while let Some((kind, value)) = next_tlv()? {
-        match kind {
-            TLV_END => break,
-            TLV_PORT_DESC if n.port_desc.is_none() => n.port_desc = Some(lldp_text(value)),
-            TLV_SYSTEM_NAME if n.system_name.is_none() => n.system_name = Some(lldp_text(value)),
-            _ => {}
-        }
-    }
-    Some(n)
+    Ok(Repr::parse(&Packet::new_checked(lldpdu)?)?.into())
+}
+
+/// [`try_parse`], for callers that need no reason.
+pub fn parse(frame: &[u8]) -> Option<Neighbor> {
+    try_parse(frame).ok()
 }
 
 #[cfg(test)]

@@ -7,25 +7,6 @@ use crate::{
 };
 use std::net::Ipv4Addr;
 
-fn write_pcap(path: &std::path::Path, frames: &[Vec<u8>]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&0i32.to_le_bytes()); // thiszone
-    out.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
-    out.extend_from_slice(&65535u32.to_le_bytes()); // snaplen
-    out.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-    for (i, f) in frames.iter().enumerate() {
-        out.extend_from_slice(&(1_700_000_000u32 + i as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    std::fs::write(path, out).unwrap();
-}
-
 /// Splits `tshark -V` output into one text per frame.
 fn split_frames(text: &str) -> Vec<String> {
     let mut frames: Vec<String> = Vec::new();
@@ -253,7 +234,7 @@ fn tshark_decodes_every_frame() {
     std::fs::create_dir_all(&dir).unwrap();
     let pcap = dir.join("proto.pcap");
     let frames: Vec<Vec<u8>> = cases.iter().map(|c| c.1.clone()).collect();
-    write_pcap(&pcap, &frames);
+    vtep_testkit::pcap::write(&pcap, &frames);
     let out = std::process::Command::new("tshark")
         .arg("-r")
         .arg(&pcap)

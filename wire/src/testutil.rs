@@ -1,10 +1,11 @@
 //! What the header tests share: the seed topology's addresses and
-//! frames a host would send, built without the code under test.
+//! frames a host would send, built by the independent oracle
+//! (`vtep-testkit`), not by the code under test.
 
-use crate::ethernet::{ethertype, pad};
-use crate::{checksum, icmpv4, EthernetRepr, Mac};
+use crate::{icmpv4, Mac};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU16, Ordering};
+use vtep_testkit as tk;
 
 // Addresses from the seed's topology.
 pub const SPINE_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]);
@@ -16,42 +17,30 @@ pub const VTEP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
 pub const GROUP_V10: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 10);
 pub const GROUP_V100: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 100);
 
-pub fn eth_header(f: &mut Vec<u8>, dst: Mac, src: Mac, vlan: Option<u16>, et: u16) {
-    EthernetRepr {
-        dst,
-        src,
-        vlan,
-        ethertype: et,
+/// An Ethernet header from `src` to `dst`, tagged when `vlan` is given.
+pub fn eth(dst: Mac, src: Mac, vlan: Option<u16>) -> tk::Eth {
+    let e = tk::Eth::new(dst.0, src.0);
+    match vlan {
+        Some(v) => e.vlan(v),
+        None => e,
     }
-    .emit(f);
 }
 
-/// An echo request as a host would send it, built independently of the
-/// reply code; `options` must be a multiple of 4 bytes.
+/// An echo request from the VM to the spine as a host would send it;
+/// `options` must be a multiple of 4 bytes.
 pub fn echo_request(vlan: Option<u16>, options: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut f = Vec::new();
-    eth_header(&mut f, SPINE_MAC, VM_MAC, vlan, ethertype::IPV4);
-    let ip_start = f.len();
-    let hl = 20 + options.len();
-    let total = (hl + 8 + payload.len()) as u16;
-    f.extend_from_slice(&[0x40 | (hl / 4) as u8, 0x10]);
-    f.extend_from_slice(&total.to_be_bytes());
-    f.extend_from_slice(&[0x12, 0x34, 0x40, 0x00, 64, 1, 0, 0]);
-    f.extend_from_slice(&VM_IP.octets());
-    f.extend_from_slice(&SPINE_IP.octets());
-    f.extend_from_slice(options);
-    let c = checksum::checksum(&f[ip_start..]);
-    f[ip_start + 10..ip_start + 12].copy_from_slice(&c.to_be_bytes());
-    let icmp_start = f.len();
-    f.extend_from_slice(&[8, 0, 0, 0, 0xbe, 0xef, 0x00, 0x07]);
-    f.extend_from_slice(payload);
-    let c = checksum::checksum(&f[icmp_start..]);
-    f[icmp_start + 2..icmp_start + 4].copy_from_slice(&c.to_be_bytes());
-    pad(f)
+    eth(SPINE_MAC, VM_MAC, vlan)
+        .ipv4(VM_IP, SPINE_IP)
+        .tos(0x10)
+        .ident(0x1234)
+        .df()
+        .options(options)
+        .icmp(&tk::icmp::echo_request(0xbeef, 7, payload))
 }
 
+/// `n` bytes of payload in which a byte moved or lost shows.
 pub fn pattern(n: usize) -> Vec<u8> {
-    (0..n).map(|i| (i * 7 + 3) as u8).collect()
+    tk::pattern(3, n)
 }
 
 /// Every proper prefix of `frame` must parse to nothing (and not panic).
@@ -71,4 +60,75 @@ pub fn echo_reply(request_frame: &[u8], our_mac: Mac) -> Option<Vec<u8>> {
     static NEXT: AtomicU16 = AtomicU16::new(1);
     let req = icmpv4::parse_echo_request(request_frame)?;
     Some(req.reply(our_mac, NEXT.fetch_add(1, Ordering::Relaxed)))
+}
+
+/// How many pseudo-random field combinations each oracle test tries.
+pub const CASES: usize = 300;
+
+/// xorshift64 from a fixed seed: the same cases on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn u8(&mut self) -> u8 {
+        self.next_u64() as u8
+    }
+    pub fn u16(&mut self) -> u16 {
+        self.next_u64() as u16
+    }
+    pub fn u32(&mut self) -> u32 {
+        self.next_u64() as u32
+    }
+    /// 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    pub fn bool(&mut self) -> bool {
+        self.next_u64() & 1 == 1
+    }
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.u8()).collect()
+    }
+    /// Fewer than `n` bytes.
+    pub fn bytes_below(&mut self, n: usize) -> Vec<u8> {
+        let len = self.below(n);
+        self.bytes(len)
+    }
+    /// Fewer than `n` 4-byte words.
+    pub fn words_below(&mut self, n: usize) -> Vec<u8> {
+        let len = 4 * self.below(n);
+        self.bytes(len)
+    }
+    pub fn mac(&mut self) -> Mac {
+        let b = self.bytes(6);
+        Mac(b.try_into().unwrap())
+    }
+    pub fn ip(&mut self) -> Ipv4Addr {
+        Ipv4Addr::from(self.u32())
+    }
+    /// A VLAN id, or none half the time.
+    pub fn vlan(&mut self) -> Option<u16> {
+        self.bool().then(|| 1 + self.below(4094) as u16)
+    }
+    /// Printable text of up to `max` bytes, some of it two-byte UTF-8.
+    pub fn text(&mut self, max: usize) -> String {
+        let n = self.below(max + 1);
+        let mut s = String::new();
+        while s.len() < n {
+            if self.below(8) == 0 {
+                s.push('é');
+            } else {
+                s.push((b'a' + self.below(26) as u8) as char);
+            }
+        }
+        s
+    }
 }

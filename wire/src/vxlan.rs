@@ -3,7 +3,7 @@
 
 use crate::ethernet::{self, ethertype};
 use crate::ipv4::{self, protocol};
-use crate::{be16, byte, udp, Error, Mac, Result};
+use crate::{udp, Error, Mac, Result};
 use std::net::Ipv4Addr;
 
 /// Byte offsets of the VXLAN header (RFC 7348 section 5).
@@ -158,13 +158,13 @@ impl Outer {
         ip.set_src_addr(self.src_ip);
         ip.set_dst_addr(self.dst_ip);
         ip.fill_checksum();
-        let udp_len = u16::try_from(inner_len + udp::HEADER_LEN + HEADER_LEN).unwrap_or(u16::MAX);
-        let mut u = udp::Packet::new_unchecked(&mut h[o::UDP..o::VXLAN]);
-        u.set_src_port(self.src_port);
-        u.set_dst_port(self.dst_port);
-        u.set_len(udp_len);
-        // No checksum over IPv4.
-        u.set_checksum(0);
+        // No UDP checksum over IPv4.
+        udp::Repr {
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+            payload_len: HEADER_LEN + inner_len,
+        }
+        .emit(&mut udp::Packet::new_unchecked(&mut h[o::UDP..o::VXLAN]));
         Header::new_unchecked(&mut h[o::VXLAN..]).emit(self.vni);
     }
 
@@ -182,39 +182,41 @@ impl Outer {
     /// header checksum verified, UDP, I flag set); returns the outer
     /// headers and the inner frame. Any UDP destination port is accepted:
     /// the caller compares `dst_port` with its configuration.
-    pub fn parse(frame: &[u8]) -> Option<(Outer, &[u8])> {
-        let (eth, packet) = ethernet::Repr::parse(frame)?;
+    pub fn try_parse(frame: &[u8]) -> Result<(Outer, &[u8])> {
+        let (eth, packet) = ethernet::Repr::try_parse(frame)?;
         if eth.ethertype != ethertype::IPV4 {
-            return None;
+            return Err(Error::Unrecognized);
         }
-        let (ip, _options, u) = ipv4::Repr::parse(packet)?;
+        let (ip, _options, datagram) = ipv4::Repr::try_parse(packet)?;
         if ip.protocol != protocol::UDP {
-            return None;
+            return Err(Error::Unrecognized);
         }
-        let udp_len = usize::from(be16(u, udp::field::LENGTH.start)?);
-        if udp_len != u.len() || udp_len < udp::HEADER_LEN + HEADER_LEN {
-            return None;
+        let u = udp::Packet::new_checked(datagram)?;
+        // The datagram fills the IP payload, and holds a VXLAN header.
+        if usize::from(u.len()) != datagram.len() {
+            return Err(Error::Malformed);
         }
-        let vx = u.get(udp::HEADER_LEN..)?;
-        if byte(vx, field::FLAGS)? & FLAG_I == 0 {
-            return None;
+        let u_repr = udp::Repr::parse(&u)?;
+        let vx = Header::new_checked(u.payload_slice())?;
+        if !vx.i_flag() {
+            return Err(Error::Malformed);
         }
-        let vni = u32::from_be_bytes(
-            vx.get(field::VNI.start..field::VNI.start + 4)?
-                .try_into()
-                .ok()?,
-        ) >> 8;
         let outer = Outer {
             src_mac: eth.src,
             dst_mac: eth.dst,
             src_ip: ip.src,
             dst_ip: ip.dst,
             ttl: ip.ttl,
-            src_port: be16(u, udp::field::SRC_PORT.start)?,
-            dst_port: be16(u, udp::field::DST_PORT.start)?,
-            vni,
+            src_port: u_repr.src_port,
+            dst_port: u_repr.dst_port,
+            vni: vx.vni(),
         };
-        Some((outer, vx.get(HEADER_LEN..)?))
+        Ok((outer, &u.payload_slice()[HEADER_LEN..]))
+    }
+
+    /// [`Outer::try_parse`], for callers that need no reason.
+    pub fn parse(frame: &[u8]) -> Option<(Outer, &[u8])> {
+        Outer::try_parse(frame).ok()
     }
 }
 

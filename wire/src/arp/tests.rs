@@ -141,3 +141,78 @@ fn is_rarp_cases() {
     op4[21] = 4;
     assert!(arp::is_rarp(&op4));
 }
+
+#[test]
+fn oracle_emit_and_parse() {
+    use vtep_testkit as tk;
+    let mut r = Rng::new(0xa7a7);
+    for _ in 0..CASES {
+        let op = if r.bool() {
+            Operation::Request
+        } else {
+            Operation::Reply
+        };
+        let repr = Repr {
+            op,
+            sender_mac: r.mac(),
+            sender_ip: r.ip(),
+            target_mac: r.mac(),
+            target_ip: r.ip(),
+        };
+        let (dst, src, vlan) = (r.mac(), r.mac(), r.vlan());
+        let arp = tk::Arp::new(
+            op.code(),
+            repr.sender_mac.0,
+            repr.sender_ip,
+            repr.target_mac.0,
+            repr.target_ip,
+        );
+        let want = eth(dst, src, vlan).arp(&arp);
+        assert_eq!(repr.to_frame(dst, src, vlan), want);
+        assert_eq!(arp::parse_frame(&want), Some((src, dst, vlan, repr)));
+        let mut b = [0u8; LEN];
+        repr.emit(&mut Packet::new_unchecked(&mut b[..]));
+        assert_eq!(&b[..], &arp.to_bytes()[..]);
+    }
+    let (m, ip, t) = (VM_MAC, VM_IP, SPINE_IP);
+    assert_eq!(
+        arp::request(m, ip, t, Some(7)),
+        eth(Mac::BROADCAST, m, Some(7)).arp(&tk::Arp::request(m.0, ip, t))
+    );
+    assert_eq!(
+        arp::gratuitous(m, ip, None),
+        eth(Mac::BROADCAST, m, None).arp(&tk::Arp::gratuitous(m.0, ip))
+    );
+    assert_eq!(
+        arp::rarp_announce(m),
+        eth(Mac::BROADCAST, m, None).rarp(&tk::Arp::rarp_request(m.0))
+    );
+    // What the oracle can make wrong, the view and Repr refuse.
+    let good = tk::Arp::request(m.0, ip, t);
+    let body = |a: tk::Arp| a.to_bytes();
+    let parse = |b: &[u8]| Packet::new_checked(b).and_then(|p| Repr::parse(&p));
+    assert_eq!(
+        parse(&body(tk::Arp { hlen: 8, ..good })),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        parse(&body(tk::Arp { plen: 16, ..good })),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        parse(&body(tk::Arp { htype: 6, ..good })),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        parse(&body(tk::Arp {
+            ptype: 0x86dd,
+            ..good
+        })),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        parse(&body(tk::Arp { op: 3, ..good })),
+        Err(Error::Malformed)
+    );
+    assert_eq!(parse(&body(good)[..27]), Err(Error::Truncated));
+}

@@ -54,3 +54,54 @@ fn with_vlan_inserts_tag() {
     assert_eq!(p.vlan, Some(10));
     assert_eq!(with_vlan(&[1, 2, 3], 5), vec![1, 2, 3]);
 }
+
+#[test]
+fn oracle_emit_and_parse() {
+    use vtep_testkit as tk;
+    let mut r = Rng::new(0xe7e7);
+    for _ in 0..CASES {
+        let (dst, src, vlan) = (r.mac(), r.mac(), r.vlan());
+        let et = [
+            ethertype::IPV4,
+            ethertype::ARP,
+            ethertype::LLDP,
+            r.u16() | 0x0600,
+        ][r.below(4)];
+        let payload = r.bytes_below(80);
+        let repr = Repr {
+            dst,
+            src,
+            vlan,
+            ethertype: et,
+        };
+        let mut f = Vec::new();
+        repr.emit(&mut f);
+        assert_eq!(f.len(), repr.header_len());
+        f.extend_from_slice(&payload);
+        let want = eth(dst, src, vlan).payload(et, &payload);
+        assert_eq!(pad(f), want);
+        // Any priority and DEI read back as the same VLAN.
+        let mut e = tk::Eth::new(dst.0, src.0);
+        if let Some(v) = vlan {
+            e = e.tag(r.below(8) as u8, r.bool(), v);
+        }
+        let f = e.unpadded().payload(et, &payload);
+        let (got, rest) = Repr::try_parse(&f).unwrap();
+        assert_eq!(got, repr);
+        assert_eq!(rest, &payload[..]);
+        assert_eq!(Repr::parse(&f), Some((got, rest)));
+        for n in 0..got.header_len() {
+            assert_eq!(Repr::try_parse(&f[..n]), Err(Error::Truncated), "{n} bytes");
+        }
+    }
+    // An 802.1ad outer tag is not a VLAN tag here: its TPID is the type.
+    let f = tk::Eth::new([2; 6], [4; 6])
+        .tag_tpid(ethertype::QINQ, 0, false, 7)
+        .vlan(10)
+        .payload(ethertype::IPV4, &[]);
+    let (e, _) = Repr::try_parse(&f).unwrap();
+    assert_eq!((e.vlan, e.ethertype), (None, ethertype::QINQ));
+    // The tag helper inserts the oracle's tag bytes.
+    let f = eth(VM_MAC, SPINE_MAC, None).payload(ethertype::ARP, &[1; 46]);
+    assert_eq!(with_vlan(&f, 100), tk::tagged(&f, 100));
+}

@@ -1,6 +1,6 @@
-use super::*;
 use crate::testutil::*;
 use crate::*;
+use vtep_testkit as tk;
 
 #[test]
 fn lldp_round_trip() {
@@ -53,18 +53,12 @@ fn lldp_long_strings_cut_to_255() {
 }
 
 fn lldp_raw(tlvs: &[(u8, &[u8])]) -> Vec<u8> {
-    let mut f = Vec::new();
-    eth_header(
-        &mut f,
-        Mac::LLDP_NEAREST_BRIDGE,
-        SPINE_MAC,
-        None,
-        ethertype::LLDP,
-    );
-    for (t, v) in tlvs {
-        push_tlv(&mut f, *t, &[v]);
-    }
-    pad(f)
+    tlvs.iter()
+        .fold(
+            tk::Eth::new(tk::LLDP_MULTICAST, SPINE_MAC.0).lldp(),
+            |l, (t, v)| l.tlv(*t, v),
+        )
+        .build()
 }
 
 #[test]
@@ -120,4 +114,146 @@ fn lldp_rejects_bad_and_truncated() {
     .is_none());
     // Not LLDP.
     assert!(lldp::parse(&arp::request(SPINE_MAC, SPINE_IP, VM_IP, None)).is_none());
+}
+
+#[test]
+fn oracle_frames_equal_and_parse() {
+    use crate::lldp::*;
+    let mut r = Rng::new(0x88cc);
+    for _ in 0..CASES {
+        let (src, chassis, ttl) = (r.mac(), r.mac(), r.u16());
+        let port = format!("p{}", r.text(300));
+        let (desc, name) = (r.text(300), r.text(300));
+        let cut = |s: &str| {
+            let mut end = s.len().min(field::MAX_STRING);
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s[..end].to_string()
+        };
+        let mut l = tk::Eth::new(tk::LLDP_MULTICAST, src.0)
+            .lldp()
+            .chassis_mac(chassis.0)
+            .port_name(&cut(&port))
+            .ttl(ttl);
+        if !desc.is_empty() {
+            l = l.port_description(&cut(&desc));
+        }
+        if !name.is_empty() {
+            l = l.system_name(&cut(&name));
+        }
+        let want = l.end().build();
+        assert_eq!(lldp::frame(src, chassis, &port, &desc, &name, ttl), want);
+        let n = lldp::try_parse(&want).unwrap();
+        assert_eq!(n.chassis_id, chassis.to_string());
+        assert_eq!(n.port_id, cut(&port));
+        assert_eq!(n.port_desc, (!desc.is_empty()).then(|| cut(&desc)));
+        assert_eq!(n.system_name, (!name.is_empty()).then(|| cut(&name)));
+        assert_eq!(n.ttl, ttl);
+
+        // Any ids, unknown TLVs between, no End TLV: the Repr reads the
+        // oracle's bytes and writes them back.
+        let (cs, ps) = (r.u8(), r.u8());
+        let (cid, pid) = (r.bytes_below(40), r.bytes_below(40));
+        let (cid, pid) = ([&[0xc1][..], &cid].concat(), [&[0x9a][..], &pid].concat());
+        let f = tk::Eth::new(tk::LLDP_MULTICAST, src.0)
+            .unpadded()
+            .lldp()
+            .chassis_id(cs, &cid)
+            .port_id(ps, &pid)
+            .ttl(ttl)
+            .tlv(127, &r.bytes_below(20))
+            .system_name(&name)
+            .system_name("second")
+            .build();
+        let p = Packet::new_checked(&f[14..]).unwrap();
+        let repr = Repr::parse(&p).unwrap();
+        assert_eq!(
+            repr,
+            Repr {
+                chassis_id: Id {
+                    subtype: cs,
+                    id: &cid
+                },
+                port_id: Id {
+                    subtype: ps,
+                    id: &pid
+                },
+                ttl,
+                port_description: None,
+                system_name: Some(name.as_bytes()),
+            }
+        );
+        let mut b = vec![0; repr.buffer_len()];
+        repr.emit(&mut Packet::new_unchecked(&mut b[..]));
+        let back = tk::Eth::new(tk::LLDP_MULTICAST, src.0)
+            .unpadded()
+            .lldp()
+            .chassis_id(cs, &cid)
+            .port_id(ps, &pid)
+            .ttl(ttl)
+            .system_name(&name)
+            .end()
+            .build();
+        assert_eq!(&b[..], &back[14..]);
+        let tlvs: Vec<_> = Packet::new_checked(&b[..])
+            .unwrap()
+            .tlvs()
+            .map(|t| (t.tlv_type(), t.value().to_vec()))
+            .collect();
+        assert_eq!(tlvs, tk::lldp::parse(&back));
+    }
+}
+
+#[test]
+fn oracle_edge_cases_give_their_error() {
+    use crate::lldp::*;
+    let l = || tk::Eth::new(tk::LLDP_MULTICAST, SPINE_MAC.0).lldp();
+    let mandatory = || l().chassis_mac(SPINE_MAC.0).port_name("x").ttl(1);
+    assert!(lldp::try_parse(&mandatory().build()).is_ok());
+    // A TLV running past the frame (unpadded, so nothing follows).
+    let mut f = tk::Eth::new(tk::LLDP_MULTICAST, SPINE_MAC.0)
+        .unpadded()
+        .lldp()
+        .chassis_mac(SPINE_MAC.0)
+        .port_name("x")
+        .ttl(1)
+        .system_name("name")
+        .build();
+    f.pop();
+    assert_eq!(lldp::try_parse(&f).unwrap_err(), Error::Truncated);
+    assert_eq!(
+        Tlv::new_checked(&f[f.len() - 5..]).unwrap_err(),
+        Error::Truncated
+    );
+    // The LLDPDU ends before the mandatory TLVs do; End comes first.
+    let short = tk::Eth::new(tk::LLDP_MULTICAST, SPINE_MAC.0)
+        .unpadded()
+        .lldp()
+        .chassis_mac(SPINE_MAC.0)
+        .build();
+    assert_eq!(lldp::try_parse(&short).unwrap_err(), Error::Truncated);
+    assert_eq!(
+        lldp::try_parse(&l().end().chassis_mac(SPINE_MAC.0).build()).unwrap_err(),
+        Error::Malformed
+    );
+    // Out of order, empty id, short TTL.
+    let f = l().port_name("x").chassis_mac(SPINE_MAC.0).ttl(1).build();
+    assert_eq!(lldp::try_parse(&f).unwrap_err(), Error::Malformed);
+    let f = l().chassis_id(4, &[]).port_name("x").ttl(1).build();
+    assert_eq!(lldp::try_parse(&f).unwrap_err(), Error::Malformed);
+    let f = l()
+        .chassis_mac(SPINE_MAC.0)
+        .port_name("x")
+        .tlv(3, &[1])
+        .build();
+    assert_eq!(lldp::try_parse(&f).unwrap_err(), Error::Malformed);
+    // Whatever follows the End TLV is not read.
+    let mut f = mandatory().end().build();
+    let at = f.len() - 2;
+    f[at] = 0xfe;
+    assert!(lldp::try_parse(&f).is_ok());
+    // Not LLDP.
+    let arp = eth(Mac::BROADCAST, VM_MAC, None).arp(&tk::Arp::request(VM_MAC.0, VM_IP, SPINE_IP));
+    assert_eq!(lldp::try_parse(&arp).unwrap_err(), Error::Unrecognized);
 }

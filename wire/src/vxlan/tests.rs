@@ -1,6 +1,7 @@
 use super::*;
 use crate::testutil::*;
 use crate::*;
+use vtep_testkit as tk;
 
 #[test]
 fn vxlan_view() {
@@ -44,7 +45,7 @@ fn vxlan_encap_round_trip() {
     assert_eq!(&f[12..14], &[0x08, 0x00]);
     assert_eq!(f[14], 0x45);
     assert_eq!(&f[18..22], &[0, 0, 0x40, 0]); // ID 0, DF
-    assert!(checksum::verify(&f[14..34]));
+    assert_eq!(tk::internet_checksum(&f[14..34]), 0);
     assert_eq!(f[23], 17);
     assert_eq!(&f[40..42], &[0, 0]); // UDP checksum
     assert_eq!(&f[42..50], &[0x08, 0, 0, 0, 0x12, 0x34, 0x56, 0]);
@@ -63,4 +64,79 @@ fn vxlan_encap_round_trip() {
     }
     .encap(&inner);
     assert_eq!(Outer::parse(&wide).unwrap().0.vni, 1);
+}
+
+#[test]
+fn oracle_emit_and_parse() {
+    let mut r = Rng::new(0x4789);
+    for _ in 0..CASES {
+        let inner = eth(r.mac(), r.mac(), r.vlan()).payload(ethertype::IPV4, &r.bytes_below(200));
+        let o = Outer {
+            src_mac: r.mac(),
+            dst_mac: r.mac(),
+            src_ip: r.ip(),
+            dst_ip: r.ip(),
+            ttl: r.u8(),
+            src_port: r.u16(),
+            dst_port: [PORT, 8472, r.u16()][r.below(3)],
+            vni: r.u32() & VNI_MAX,
+        };
+        let want = eth(o.dst_mac, o.src_mac, None)
+            .ipv4(o.src_ip, o.dst_ip)
+            .df()
+            .ttl(o.ttl)
+            .udp(o.src_port, o.dst_port)
+            .vxlan(o.vni)
+            .wrap(&inner);
+        assert_eq!(o.encap(&inner), want);
+        assert_eq!(Outer::try_parse(&want), Ok((o, &inner[..])));
+        // A tagged underlay, TOS, identification and reserved bits set.
+        let vid = 1 + r.below(4094) as u16;
+        let odd = eth(o.dst_mac, o.src_mac, Some(vid))
+            .ipv4(o.src_ip, o.dst_ip)
+            .tos(r.u8())
+            .ident(r.u16())
+            .ttl(o.ttl)
+            .udp(o.src_port, o.dst_port)
+            .vxlan(o.vni)
+            .reserved0([r.u8(), r.u8(), r.u8()])
+            .reserved1(r.u8())
+            .wrap(&inner);
+        assert_eq!(Outer::try_parse(&odd), Ok((o, &inner[..])));
+        for n in 0..OVERHEAD {
+            assert_eq!(Outer::try_parse(&want[..n]), Err(Error::Truncated), "{n}");
+        }
+    }
+    let base = || eth(VM_MAC, SPINE_MAC, None).ipv4(VTEP_IP, SPINE_IP).df();
+    let inner = eth(VM_MAC, SPINE_MAC, None).payload(ethertype::ARP, &[0; 28]);
+    let err = |f: Vec<u8>| Outer::try_parse(&f).map(|(o, _)| o);
+    assert_eq!(
+        err(base().udp(1, PORT).vxlan(5).flags(0).wrap(&inner)),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        err(base().wrong_checksum().udp(1, PORT).vxlan(5).wrap(&inner)),
+        Err(Error::Checksum)
+    );
+    assert_eq!(
+        err(base().protocol(6).udp(1, PORT).vxlan(5).wrap(&inner)),
+        Err(Error::Unrecognized)
+    );
+    assert_eq!(
+        err(base().udp(1, PORT).len(20).payload_len(20).build()),
+        Err(Error::Malformed)
+    );
+    assert_eq!(
+        err(base().udp(1, PORT).payload_len(7).build()),
+        Err(Error::Truncated)
+    );
+    assert_eq!(
+        err(base().mf().udp(1, PORT).vxlan(5).wrap(&inner)),
+        Err(Error::Fragmented)
+    );
+    assert_eq!(
+        Outer::try_parse(&inner).unwrap_err(),
+        Error::Unrecognized,
+        "ARP"
+    );
 }
