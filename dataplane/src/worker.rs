@@ -3,7 +3,7 @@
 //! free what the device refused. No lock, allocation, syscall or log line
 //! inside the loop; counters are single-writer.
 
-use crate::bridge::{self, Counters, Sink, View};
+use crate::bridge::{self, Counters, DropReason, Sink, View};
 use crate::dpdk::{self, Burst, Mbuf, Mempool, MAX_BURST};
 use crate::mactable::{MacTable, Memo};
 use crate::Counter;
@@ -198,12 +198,12 @@ impl Sink<Mbuf> for WorkerSink<'_> {
     #[inline(always)]
     fn punt(&mut self, pkt: Mbuf) {
         if let Err((_, m)) = self.punt.push((self.rx_port, pkt)) {
-            self.ctr.drop(bridge::Drop::PuntQueueFull);
+            self.ctr.drop(DropReason::PuntQueueFull);
             drop(m);
         }
     }
     #[inline(always)]
-    fn drop(&mut self, pkt: Mbuf, _why: bridge::Drop) {
+    fn drop(&mut self, pkt: Mbuf, _why: DropReason) {
         drop(pkt);
     }
 }
@@ -436,7 +436,7 @@ impl Worker {
     fn flush(&self, port: u16, queue: u16, b: &mut TxQ, ctr: &Counters) {
         let refused = self.send(port, queue, &mut b.pkts, std::mem::take(&mut b.bytes));
         if refused > 0 {
-            ctr.drops[bridge::Drop::TxQueueFull as usize].add(refused as u64);
+            ctr.drops[DropReason::TxQueueFull as usize].add(refused as u64);
         }
     }
 
