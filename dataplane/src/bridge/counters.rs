@@ -52,6 +52,7 @@ drop_reasons! {
     TxQueueFull = "tx-queue-full": "The TX queue was full (worker).",
     NotIpv4Underlay = "not-ipv4-underlay": "Non-IPv4, non-ARP frame on the underlay.",
     ControlToSelf = "control-to-self": "A control-thread frame addressed to one of our own MACs.",
+    TxUnknownPort = "tx-unknown-port": "Sent to a port the worker has no TX queue for (worker).",
 }
 
 /// Per-VLAN counters: one cache line.
