@@ -1,4 +1,4 @@
-//! DropReason reasons and counters: one [`Counters`] per worker, written by it
+//! Drop reasons and counters: one [`Counters`] per worker, written by it
 //! alone, summed by the control thread.
 
 use super::per_vlan;

@@ -94,7 +94,6 @@ fn sport_once<P: Packet>(sport: &mut Option<u16>, pkt: &P, tag_len: usize) -> u1
 }
 
 /// A zero-copy flood copy: fresh header + the original from its EtherType.
-#[allow(clippy::too_many_arguments)]
 fn flood_copy<P: Packet, S: Sink<P>>(
     v: &VlanView,
     ing: &Ingress,
@@ -140,7 +139,6 @@ fn flood_copy<P: Packet, S: Sink<P>>(
 }
 
 /// The last flood target gets the original, edited in place.
-#[allow(clippy::too_many_arguments)]
 fn flood_last<P: Packet, S: Sink<P>>(
     v: &VlanView,
     ing: Ingress,

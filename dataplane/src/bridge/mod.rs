@@ -77,16 +77,17 @@
 //!
 //! # Fast paths
 //! The commonest frames each have a straight-line copy of their path,
-//! inlined into the burst loop: [`vxlan_fast`] for the outer headers,
-//! `encap_fast` (a local port to a known remote VTEP) and `decap_fast` (a
-//! known VTEP's host to a known local host). A fast path acts only when it
+//! inlined into the burst loop: `vxlan_input::vxlan_fast` for the outer
+//! headers, `port_input::encap_fast` (a local port to a known remote VTEP)
+//! and `vxlan_input::decap_fast` (a known VTEP's host to a known local
+//! host). A fast path acts only when it
 //! would do what the full path does, side effects and counters included;
 //! it touches nothing before it knows, ends with the full path's own last
 //! steps, and hands anything else back for the full path, which runs out
-//! of line and names every drop. Keeping the
-//! rare cases' code out of the loop is most of the gain: the register
-//! allocator no longer spills the hot path for them. Tests hold each fast
-//! path to the full one on random bursts.
+//! of line and names every drop. Keeping the rare cases' code out of the
+//! loop is most of the gain: the register allocator no longer spills the
+//! hot path for them. Tests hold each fast path to the full one on random
+//! bursts (`port_input/tests.rs`, `vxlan_input/tests.rs`).
 
 mod config;
 mod control_input;
