@@ -11,8 +11,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dataplane::bridge::{
-    process, process_burst, BridgeConfig, Counters, Drop, Fdb, Flood, PortConf, PortMode, Sink,
-    Underlay, View, VlanConf,
+    process, process_burst, BridgeConfig, Counters, DropReason, Fdb, Flood, PortConf, PortMode,
+    Sink, Underlay, View, VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable, Memo};
 use dataplane::{Packet, VecPacket};
@@ -77,7 +77,7 @@ impl Sink<VecPacket> for Recycle {
     fn punt(&mut self, pkt: VecPacket) {
         self.0 = Some(pkt);
     }
-    fn drop(&mut self, pkt: VecPacket, why: Drop) {
+    fn drop(&mut self, pkt: VecPacket, why: DropReason) {
         panic!(
             "bench frame dropped: {} ({} bytes)",
             why.name(),
@@ -203,7 +203,7 @@ impl Sink<VecPacket> for Many {
     fn punt(&mut self, pkt: VecPacket) {
         self.0.push(pkt);
     }
-    fn drop(&mut self, _pkt: VecPacket, why: Drop) {
+    fn drop(&mut self, _pkt: VecPacket, why: DropReason) {
         panic!("bench frame dropped: {}", why.name());
     }
 }

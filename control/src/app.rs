@@ -387,7 +387,7 @@ fn bring_up_and_serve(
             for (l, _) in &workers_launched {
                 eal.wait_lcore(*l);
             }
-            return Err(e);
+            return Err(e.into());
         }
         workers_launched.push((lcore, streams));
     }

@@ -547,7 +547,7 @@ impl Switch {
 
     /// Drop counters by name, summed over workers.
     pub fn drops(&self) -> Vec<(&'static str, u64)> {
-        bridge::Drop::ALL
+        bridge::DropReason::ALL
             .iter()
             .map(|d| (d.name(), self.sum(|c| c.drop_count(*d))))
             .collect()

@@ -1,5 +1,11 @@
-//! vtep's packet path: the MAC table (`mactable`), bridging and VXLAN
-//! encap/decap decisions (`bridge`), and the DPDK adapter plus poll-mode worker loop (`dpdk`, `worker`).
+//! vtep's packet path:
+//! * `bridge`: bridging and VXLAN encap/decap, its per-packet stages one
+//!   file each, apart from what the control thread compiles (config, the
+//!   forwarding view, counters);
+//! * `mactable`: the MAC table shared by workers and the control thread;
+//! * `worker`: the poll-mode loop of one lcore;
+//! * `dpdk`: the DPDK adapter, with all the `unsafe` of the crate but the
+//!   MAC table's two hints (`mactable::arch`).
 //!
 //! Headers are read and written through the `wire` crate's views.
 //! Everything except `dpdk` works on the [`Packet`] trait, so the logic is

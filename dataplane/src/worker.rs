@@ -3,7 +3,7 @@
 //! free what the device refused. No lock, allocation, syscall or log line
 //! inside the loop; counters are single-writer.
 
-use crate::bridge::{self, Counters, Sink, View};
+use crate::bridge::{self, Counters, DropReason, Sink, View};
 use crate::dpdk::{self, Burst, Mbuf, Mempool, MAX_BURST};
 use crate::mactable::{MacTable, Memo};
 use crate::Counter;
@@ -185,12 +185,15 @@ struct WorkerSink<'a> {
 impl Sink<Mbuf> for WorkerSink<'_> {
     #[inline(always)]
     fn tx(&mut self, port: u16, pkt: Mbuf) {
-        let Some(b) = self.bufs.get_mut(port as usize) else {
-            return; // unknown port: dropped by Mbuf's Drop
+        let Some(b) = tx_buffer(self.bufs, port, self.ctr) else {
+            return drop(pkt);
         };
         b.bytes += crate::Packet::pkt_len(&pkt) as u64;
-        // Flushed at `burst`, so never full here; dropped (freed) if it were.
-        let _ = b.pkts.push(pkt);
+        // Flushed at `burst`, so never full here; counted if it were.
+        if let Err(m) = b.pkts.push(pkt) {
+            self.ctr.drop(DropReason::TxQueueFull);
+            drop(m);
+        }
         if b.pkts.len() >= self.burst {
             self.worker.flush(port, self.tx_queue, b, self.ctr);
         }
@@ -198,14 +201,25 @@ impl Sink<Mbuf> for WorkerSink<'_> {
     #[inline(always)]
     fn punt(&mut self, pkt: Mbuf) {
         if let Err((_, m)) = self.punt.push((self.rx_port, pkt)) {
-            self.ctr.drop(bridge::Drop::PuntQueueFull);
+            self.ctr.drop(DropReason::PuntQueueFull);
             drop(m);
         }
     }
     #[inline(always)]
-    fn drop(&mut self, pkt: Mbuf, _why: bridge::Drop) {
+    fn drop(&mut self, pkt: Mbuf, _why: DropReason) {
         drop(pkt);
     }
+}
+
+/// The TX buffer of `port`; `None`, counted `tx-unknown-port`, for a port
+/// this worker has none for (the caller frees the frame).
+#[inline(always)]
+fn tx_buffer<'b>(bufs: &'b mut [TxQ], port: u16, ctr: &Counters) -> Option<&'b mut TxQ> {
+    let b = bufs.get_mut(usize::from(port));
+    if b.is_none() {
+        ctr.drop(DropReason::TxUnknownPort);
+    }
+    b
 }
 
 /// Where txonly puts its latency probe: right after Ethernet/IPv4/UDP.
@@ -436,7 +450,7 @@ impl Worker {
     fn flush(&self, port: u16, queue: u16, b: &mut TxQ, ctr: &Counters) {
         let refused = self.send(port, queue, &mut b.pkts, std::mem::take(&mut b.bytes));
         if refused > 0 {
-            ctr.drops[bridge::Drop::TxQueueFull as usize].add(refused as u64);
+            ctr.drops[DropReason::TxQueueFull as usize].add(refused as u64);
         }
     }
 
@@ -666,6 +680,17 @@ pub fn spread(streams: &[Stream], nb_workers: usize) -> Vec<Vec<Stream>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_to_a_port_without_a_tx_buffer_is_counted() {
+        let ctr = Counters::new();
+        let mut bufs: Vec<TxQ> = (0..2).map(|_| TxQ::default()).collect();
+        assert!(tx_buffer(&mut bufs, 1, &ctr).is_some());
+        assert_eq!(ctr.drop_count(DropReason::TxUnknownPort), 0);
+        assert!(tx_buffer(&mut bufs, 2, &ctr).is_none());
+        assert!(tx_buffer(&mut bufs, u16::MAX, &ctr).is_none());
+        assert_eq!(ctr.drop_count(DropReason::TxUnknownPort), 2);
+    }
 
     #[test]
     fn io_streams_pair_ports() {

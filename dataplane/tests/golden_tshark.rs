@@ -4,7 +4,7 @@
 //! `VTEP_REQUIRE_TOOLS` is set (CI), where a missing tshark fails.
 
 use dataplane::bridge::{
-    process, BridgeConfig, Counters, Drop, Flood, PortConf, PortMode, Sink, Underlay, View,
+    process, BridgeConfig, Counters, DropReason, Flood, PortConf, PortMode, Sink, Underlay, View,
     VlanConf,
 };
 use dataplane::mactable::{Dest, MacTable};
@@ -90,7 +90,7 @@ impl Sink<VecPacket> for Collect {
     fn punt(&mut self, _: VecPacket) {
         panic!("unexpected punt")
     }
-    fn drop(&mut self, _: VecPacket, why: Drop) {
+    fn drop(&mut self, _: VecPacket, why: DropReason) {
         panic!("unexpected drop {}", why.name())
     }
 }
