@@ -6,9 +6,10 @@ use crate::cli::{self, ForwardMode, Opts};
 use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
 use crate::plane::{Plane, PlaneConfig};
+use crate::ports::{CtlTx, PortInfo};
 use crate::stats::{self, PortView, Snapshot};
 use crate::switch::Switch;
-use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, PortState, HEADROOM};
+use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, HEADROOM};
 use dataplane::worker::{
     self, Control, InjectRing, Latency, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
 };
@@ -21,25 +22,6 @@ use wire::Mac;
 /// Set by SIGINT/SIGTERM; the control loop then shuts down in order.
 static SIGNALLED: std::sync::LazyLock<Arc<AtomicBool>> =
     std::sync::LazyLock::new(|| Arc::new(AtomicBool::new(false)));
-
-/// How the control thread sends on a port without touching a worker's TX
-/// queue: a queue of its own, or the owning worker's inject ring.
-pub enum CtlTx {
-    Queue(u16),
-    Ring(Arc<InjectRing>),
-}
-
-/// One port as brought up.
-pub struct PortInfo {
-    pub port: Port,
-    pub name: String,
-    pub driver: String,
-    pub mac: Mac,
-    pub state: PortState,
-    pub rxq: u16,
-    pub txq: u16,
-    pub ctl_tx: CtlTx,
-}
 
 /// Everything the control thread owns.
 pub struct App {

@@ -1,10 +1,13 @@
 //! The vtep process: CLI, configuration, EAL and port bring-up, the
 //! control thread, show commands and the control socket.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod ctl;
 pub mod plane;
+pub mod ports;
 pub mod stats;
 pub mod switch;

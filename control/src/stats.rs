@@ -1,6 +1,6 @@
 //! Port statistics: snapshots, rates, and testpmd-shaped text and JSON.
 
-use crate::app::{CtlTx, PortInfo};
+use crate::ports::{CtlTx, PortInfo};
 use dataplane::dpdk::EthStats;
 use dataplane::worker::PortStats;
 use serde::Serialize;

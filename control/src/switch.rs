@@ -3,9 +3,9 @@
 //! table (static entries, aging, clearing), punted frames, the too-big
 //! warning of the seed's MTU caveat, and the switching show commands.
 
-use crate::app::PortInfo;
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
 use crate::ctl::{Command, MacTarget};
+use crate::ports::{PortInfo, PortRef};
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
@@ -29,24 +29,6 @@ const WARN_EVERY: Duration = Duration::from_secs(60);
 /// Seconds on the workers' clock (TSC based), for learning and aging.
 pub fn now_secs() -> u32 {
     (dpdk::tsc() / dpdk::tsc_hz().max(1)) as u32
-}
-
-/// A port the EAL brought up: DPDK name, id, MAC.
-#[derive(Clone, Debug)]
-pub struct PortRef {
-    pub name: String,
-    pub id: u16,
-    pub mac: Mac,
-}
-
-impl From<&PortInfo> for PortRef {
-    fn from(p: &PortInfo) -> Self {
-        PortRef {
-            name: p.name.clone(),
-            id: p.port.0,
-            mac: p.mac,
-        }
-    }
 }
 
 /// Compiles the configuration for the ports the EAL brought up.

@@ -3,6 +3,8 @@
 //! that `scripts/bench.sh` writes: one line per scenario against the frame
 //! size (log scale), testpmd io dashed as the I/O ceiling of the harness.
 
+#![forbid(unsafe_code)]
+
 use plotters::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::Config;
-use crate::switch::{bridge_config, PortRef};
+use crate::ports::PortRef;
+use crate::switch::bridge_config;
 use std::cell::RefCell;
 use wire::arp::{self, Repr as ArpRepr};
 use wire::checksum;
