@@ -5,10 +5,12 @@
 use crate::cli::{self, ForwardMode, Opts};
 use crate::config::Config;
 use crate::ctl::{self, Command, Reply};
-use crate::plane::{Plane, PlaneConfig};
 use crate::ports::{CtlTx, PortInfo};
+use crate::protocols::{Emit, Plane, PlaneConfig};
+use crate::show;
 use crate::stats::{self, PortView, Snapshot};
-use crate::switch::Switch;
+use crate::switch::{self, Switch};
+use dataplane::bridge::{self, Counters, Fdb, Sink};
 use dataplane::dpdk::{self, Eal, Mbuf, Mempool, Port, PortSetup, HEADROOM};
 use dataplane::worker::{
     self, Control, InjectRing, Latency, Mode, PortStats, Stream, TxOnly, VxlanCtx, Worker,
@@ -43,7 +45,7 @@ pub struct App {
     /// vxlan mode's protocols (IGMP, ARP, ICMP, LLDP).
     pub plane: Option<Plane>,
     /// Frames the control plane wants sent.
-    out: Vec<(u16, Vec<u8>)>,
+    out: Vec<Emit>,
     remote_vteps: Vec<std::net::Ipv4Addr>,
     last_vtep_scan: Option<Instant>,
 }
@@ -440,9 +442,7 @@ impl App {
         };
         let now = Instant::now();
         let out = &mut self.out;
-        let macs = sw.macs.clone();
-        let lookup = move |vlan: u16, mac: &Mac| macs.lookup(vlan, mac).map(|e| e.dest);
-        sw.poll(|port, m| plane.handle(port, &m.to_vec(), now, &lookup, out));
+        sw.poll(|port, m| plane.handle(port, &m.to_vec(), now, out));
         if self
             .last_vtep_scan
             .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
@@ -459,33 +459,59 @@ impl App {
 
     fn flush_out(&mut self) {
         let frames = std::mem::take(&mut self.out);
-        for (port, f) in &frames {
-            self.send(*port, f);
+        for e in &frames {
+            match e {
+                Emit::Port(port, f) => {
+                    self.send(*port, f);
+                }
+                Emit::Vlan(vlan, f) => self.send_into_vlan(*vlan, f),
+            }
         }
         self.out = frames;
         self.out.clear();
     }
 
-    /// Sends one frame built by the control thread: on the port's spare
-    /// TX queue (only this thread uses it) or through the owning worker's
-    /// inject ring. Never touches a worker's TX queue.
+    /// Sends one frame built by the control thread out of `port` as is.
     pub fn send(&mut self, port: u16, frame: &[u8]) -> bool {
-        let Some(p) = self.ports.get(port as usize) else {
-            return false;
-        };
-        let Some(mut m) = self.pool.alloc() else {
-            return false;
-        };
+        match self.mbuf_of(frame) {
+            Some(m) => ctl_send(&self.ports, port, m),
+            None => false,
+        }
+    }
+
+    /// A frame in a fresh mbuf (with the pool's headroom for a tag or the
+    /// outer header); `None` when the pool is empty or the frame too long.
+    fn mbuf_of(&self, frame: &[u8]) -> Option<Mbuf> {
+        let mut m = self.pool.alloc()?;
         let buf = m.buf_mut();
         if frame.len() > buf.len() {
-            return false;
+            return None;
         }
         buf[..frame.len()].copy_from_slice(frame);
         m.set_len(frame.len() as u16);
-        match &p.ctl_tx {
-            CtlTx::Queue(q) => dpdk::tx_one(port, *q, m),
-            CtlTx::Ring(r) => r.push(m).is_ok(),
-        }
+        Some(m)
+    }
+
+    /// Hands an untagged frame to the bridge domain of `vlan` as control
+    /// input: the dataplane's own forwarding (MAC table, flood, tunnel)
+    /// decides where it goes, counted in the control thread's counters.
+    fn send_into_vlan(&mut self, vlan: u16, frame: &[u8]) {
+        let Some(m) = self.mbuf_of(frame) else {
+            if let Some(sw) = &self.switch {
+                sw.ctl_counters.drop(bridge::Drop::NoMbuf);
+            }
+            return;
+        };
+        let Some(sw) = self.switch.as_mut() else {
+            return;
+        };
+        let view = sw.view.clone();
+        let mut fdb = Fdb::new(&sw.macs, &mut sw.ctl_memo, switch::now_secs());
+        let mut sink = CtlSink {
+            ports: &self.ports,
+            ctr: &sw.ctl_counters,
+        };
+        bridge::control_input(&view, &mut fdb, vlan, m, &mut sink, &sw.ctl_counters);
     }
 
     /// Runs one command line from the prompt or the socket.
@@ -610,9 +636,30 @@ impl App {
                     Some(p) => {
                         let now = Instant::now();
                         Reply::text(match cmd {
-                            Command::ShowIgmp { .. } => p.show_igmp(now, json),
-                            Command::ShowArp { .. } => p.show_arp(now, json),
-                            _ => p.show_lldp(now, json),
+                            Command::ShowIgmp { .. } => {
+                                let d = show::igmp::IgmpMembership::of(p, now);
+                                if json {
+                                    show::compact(&d)
+                                } else {
+                                    d.text()
+                                }
+                            }
+                            Command::ShowArp { .. } => {
+                                let d = show::arp::ArpTable::of(p, now);
+                                if json {
+                                    show::compact(&d)
+                                } else {
+                                    d.text()
+                                }
+                            }
+                            _ => {
+                                let d = show::lldp::LldpNeighbors::of(p, now);
+                                if json {
+                                    show::compact(&d)
+                                } else {
+                                    d.text()
+                                }
+                            }
                         })
                     }
                 }
@@ -701,4 +748,38 @@ impl App {
         println!("vtep: all {} mbufs back in the pool; bye", self.pool.size());
         0
     }
+}
+
+/// Sends a frame of the control thread out of `port`: on the port's spare
+/// TX queue (only this thread uses it) or through the owning worker's
+/// inject ring. Never touches a worker's TX queue.
+fn ctl_send(ports: &[PortInfo], port: u16, m: Mbuf) -> bool {
+    let Some(p) = ports.get(port as usize) else {
+        return false;
+    };
+    match &p.ctl_tx {
+        CtlTx::Queue(q) => dpdk::tx_one(port, *q, m),
+        CtlTx::Ring(r) => r.push(m).is_ok(),
+    }
+}
+
+/// Where the bridge puts the control thread's frames: each port's control
+/// TX path.
+struct CtlSink<'a> {
+    ports: &'a [PortInfo],
+    ctr: &'a Counters,
+}
+
+impl Sink<Mbuf> for CtlSink<'_> {
+    fn tx(&mut self, port: u16, pkt: Mbuf) {
+        if !ctl_send(self.ports, port, pkt) {
+            self.ctr.drop(bridge::Drop::TxQueueFull);
+        }
+    }
+    fn punt(&mut self, _pkt: Mbuf) {
+        // control_input never punts (a frame to our own MAC is dropped
+        // control-to-self before); should it, it is that drop.
+        self.ctr.drop(bridge::Drop::ControlToSelf);
+    }
+    fn drop(&mut self, _pkt: Mbuf, _why: bridge::Drop) {}
 }

@@ -9,7 +9,7 @@ use crate::ports::{PortInfo, PortRef};
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
-use dataplane::mactable::{Dest, MacTable};
+use dataplane::mactable::{Dest, MacTable, Memo};
 use dataplane::worker::ViewMailbox;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -147,6 +147,11 @@ pub struct Switch {
     pub macs: Arc<MacTable>,
     /// One per worker (single writer each); shows sum them.
     pub counters: Vec<Arc<Counters>>,
+    /// The control thread's frames bridged by `bridge::control_input`:
+    /// counted apart from the workers', summed with them in the shows.
+    pub ctl_counters: Counters,
+    /// The control thread's own memo of the MAC table.
+    pub ctl_memo: Memo,
     pub mailboxes: Vec<Arc<ViewMailbox>>,
     pub punts: Vec<Arc<ArrayQueue<(u16, Mbuf)>>>,
     /// Remote VTEP → Junos-style logical interface number.
@@ -182,6 +187,8 @@ impl Switch {
             view,
             macs,
             counters: (0..nb_workers).map(|_| Arc::new(Counters::new())).collect(),
+            ctl_counters: Counters::new(),
+            ctl_memo: Memo::default(),
             mailboxes,
             punts: (0..nb_workers)
                 .map(|_| Arc::new(ArrayQueue::new(PUNT_RING)))
@@ -241,6 +248,8 @@ impl Switch {
             let biggest = self
                 .counters
                 .iter()
+                .map(|c| &**c)
+                .chain(std::iter::once(&self.ctl_counters))
                 .map(|c| c.too_big[v.vlan_id as usize].encap.get())
                 .max()
                 .unwrap_or(0);
@@ -299,7 +308,7 @@ impl Switch {
     }
 
     fn sum(&self, f: impl Fn(&Counters) -> u64) -> u64 {
-        self.counters.iter().map(|c| f(c)).sum()
+        self.counters.iter().map(|c| f(c)).sum::<u64>() + f(&self.ctl_counters)
     }
 
     /// `show ethernet-switching table [vlan-id N]`, shaped like Junos.

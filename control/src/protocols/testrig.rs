@@ -1,0 +1,429 @@
+//! The rig of the protocols' tests (one file per protocol, next to it): a plane at
+//! `t0` whose frames into a VLAN go through the dataplane's
+//! `bridge::control_input` with a view compiled from the same
+//! configuration, so each test sees the frames that leave the ports.
+
+pub(crate) use super::{Emit, Plane, PlaneConfig};
+pub(crate) use crate::config::Config;
+pub(crate) use crate::ports::PortRef;
+pub(crate) use crate::switch::bridge_config;
+pub(crate) use dataplane::bridge::{self, BridgeConfig, Counters, Fdb, Sink, View};
+pub(crate) use dataplane::mactable::{Dest, MacTable, Memo};
+pub(crate) use dataplane::vecpkt::VecPacket;
+pub(crate) use dataplane::Packet;
+pub(crate) use serde_json::Value;
+pub(crate) use std::net::Ipv4Addr;
+pub(crate) use std::time::Duration;
+pub(crate) use std::time::Instant;
+pub(crate) use wire::arp::{self, Repr as ArpRepr};
+pub(crate) use wire::checksum;
+pub(crate) use wire::ethernet::{self, ethertype};
+pub(crate) use wire::igmp::{GroupRecord, IgmpPacket};
+pub(crate) use wire::igmp::{IgmpMsg, RecordType};
+pub(crate) use wire::vxlan;
+pub(crate) use wire::{igmp, lldp, EthernetRepr, Mac};
+
+// The seed's EX9200-1, plus an access port, a static-remote-vteps VLAN and
+// an IGMP-less VLAN.
+pub(crate) const CONFIG: &str = r#"
+[vtep]
+source-interface = "et-2/0/0"
+udp-port = 4789
+ttl = 64
+gateway = "192.168.24.1"
+system-name = "EX9200-1"
+
+[interfaces."et-2/0/0"]
+device = "d0"
+description = "TO-CORE1"
+address = "192.168.24.4/24"
+mtu = 9216
+static-arp = [{ address = "192.168.24.9", mac = "4c:96:14:00:00:09" }]
+
+[interfaces."et-2/2/1"]
+device = "d1"
+description = "TO-QFX5100-48S-5"
+interface-mode = "trunk"
+vlan-members = ["v100", "v10"]
+mtu = 9000
+
+[interfaces."ge-7/0/0"]
+device = "d2"
+interface-mode = "access"
+vlan-members = ["v10"]
+mtu = 9000
+
+[interfaces."irb.0"]
+address = "100.1.1.1/24"
+
+[interfaces."irb.10"]
+address = "100.10.1.200/24"
+
+[vlans.v10]
+vlan-id = 10
+l3-interface = "irb.10"
+vxlan = { vni = 10, multicast-group = "239.1.1.10", encapsulate-inner-vlan = true }
+
+[vlans.v100]
+vlan-id = 100
+l3-interface = "irb.0"
+vxlan = { vni = 100, multicast-group = "239.1.1.100" }
+
+[vlans.v200]
+vlan-id = 200
+vxlan = { vni = 200, static-remote-vteps = ["192.168.24.7", "10.9.9.9"] }
+"#;
+
+pub(crate) const UNDERLAY: u16 = 0;
+pub(crate) const TRUNK: u16 = 1;
+pub(crate) const ACCESS: u16 = 2;
+pub(crate) const VTEP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 4);
+pub(crate) const GATEWAY: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 1);
+pub(crate) const PEER_VTEP: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 5);
+pub(crate) const FAR_VTEP: Ipv4Addr = Ipv4Addr::new(10, 20, 0, 5);
+pub(crate) const STATIC_NH: Ipv4Addr = Ipv4Addr::new(192, 168, 24, 9);
+pub(crate) const STATIC_NH_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0, 0, 9]);
+pub(crate) const G10: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 10);
+pub(crate) const G100: Ipv4Addr = Ipv4Addr::new(239, 1, 1, 100);
+pub(crate) const IRB10: Ipv4Addr = Ipv4Addr::new(100, 10, 1, 200);
+pub(crate) const IRB0: Ipv4Addr = Ipv4Addr::new(100, 1, 1, 1);
+pub(crate) const ROUTER_MAC: Mac = Mac([0x02, 0xaa, 0, 0, 0, 1]);
+pub(crate) const HOST_MAC: Mac = Mac([0x00, 0x50, 0x56, 0x6f, 0x2c, 0x31]);
+pub(crate) const HOST_IP: Ipv4Addr = Ipv4Addr::new(100, 10, 1, 4);
+pub(crate) const VM_MAC: Mac = Mac([0x00, 0x50, 0x56, 0xb9, 0x55, 0x58]);
+pub(crate) const VM_IP: Ipv4Addr = Ipv4Addr::new(100, 1, 1, 30);
+pub(crate) const CORE_MAC: Mac = Mac([0x00, 0x05, 0x86, 0x71, 0xff, 0xc0]);
+pub(crate) const PEER_MAC: Mac = Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xf0]);
+
+pub(crate) fn port_mac(port: u16) -> Mac {
+    Mac([0x02, 0, 0, 0, 0, 0x10 + port as u8])
+}
+
+/// The process's own compilation (`switch::bridge_config`), with device
+/// dN on port N.
+pub(crate) fn bridge_of(cfg: &Config) -> BridgeConfig {
+    let ports: Vec<PortRef> = cfg
+        .devices()
+        .iter()
+        .map(|(_, dev)| {
+            let id: u16 = dev[1..].parse().unwrap();
+            PortRef {
+                name: dev.to_string(),
+                id,
+                mac: port_mac(id),
+            }
+        })
+        .collect();
+    let mut b = bridge_config(cfg, &ports).unwrap();
+    b.router_mac = ROUTER_MAC;
+    b
+}
+
+pub(crate) fn plane_config(text: &str) -> PlaneConfig {
+    let cfg = Config::parse(text).unwrap();
+    PlaneConfig::new(&cfg, &bridge_of(&cfg))
+}
+
+pub(crate) fn with_igmp_v2(text: &str) -> String {
+    text.replacen("ttl = 64\n", "ttl = 64\nigmp-version = 2\n", 1)
+}
+
+pub(crate) type Out = Vec<(u16, Vec<u8>)>;
+
+/// The frames a plane sent out of a port; none into a VLAN.
+pub(crate) fn ports_of(out: Vec<Emit>) -> Out {
+    out.into_iter()
+        .map(|e| match e {
+            Emit::Port(p, f) => (p, f),
+            Emit::Vlan(v, _) => panic!("into VLAN {v}, not out of a port"),
+        })
+        .collect()
+}
+
+/// Collects what the bridge sends; drops are counted by the bridge.
+#[derive(Default)]
+pub(crate) struct PortSink(Out);
+
+impl Sink<VecPacket> for PortSink {
+    fn tx(&mut self, port: u16, pkt: VecPacket) {
+        self.0.push((port, pkt.data().to_vec()));
+    }
+    fn punt(&mut self, _pkt: VecPacket) {
+        panic!("control input punted back");
+    }
+    fn drop(&mut self, _pkt: VecPacket, _why: bridge::Drop) {}
+}
+
+/// A plane at `t0` plus the dataplane it sends into: the bridge
+/// configuration, a MAC table the tests fill, the control thread's
+/// counters.
+pub(crate) struct Rig {
+    pub(crate) p: Plane,
+    t0: Instant,
+    pub(crate) bridge: BridgeConfig,
+    pub(crate) macs: MacTable,
+    pub(crate) ctr: Counters,
+    /// Every emit of the last `handle`, before the bridge.
+    pub(crate) emitted: Vec<Emit>,
+}
+
+impl Rig {
+    pub(crate) fn new() -> Rig {
+        Rig::with(CONFIG)
+    }
+    pub(crate) fn with(text: &str) -> Rig {
+        let t0 = Instant::now();
+        let cfg = Config::parse(text).unwrap();
+        let bridge = bridge_of(&cfg);
+        Rig {
+            p: Plane::new(PlaneConfig::new(&cfg, &bridge), t0),
+            t0,
+            bridge,
+            macs: MacTable::new(1024),
+            ctr: Counters::new(),
+            emitted: Vec::new(),
+        }
+    }
+    pub(crate) fn at(&self, secs: f64) -> Instant {
+        self.t0 + Duration::from_secs_f64(secs)
+    }
+    pub(crate) fn learn(&self, vlan: u16, mac: Mac, d: Dest) {
+        self.macs.insert_static(vlan, &mac, d).unwrap();
+    }
+    /// What leaves the ports: port frames as they are, VLAN frames after
+    /// the bridge (the view knows the neighbours the plane resolved, as
+    /// the switch republishes them).
+    pub(crate) fn bridged(&mut self, out: Vec<Emit>) -> Out {
+        let mut b = self.bridge.clone();
+        b.neighbors = self.p.neighbors();
+        let view = View::new(&b);
+        let mut memo = Memo::default();
+        let mut fdb = Fdb::new(&self.macs, &mut memo, 1);
+        let mut sink = PortSink::default();
+        for e in out {
+            match e {
+                Emit::Port(p, f) => sink.0.push((p, f)),
+                Emit::Vlan(v, f) => bridge::control_input(
+                    &view,
+                    &mut fdb,
+                    v,
+                    VecPacket::new(&f),
+                    &mut sink,
+                    &self.ctr,
+                ),
+            }
+        }
+        sink.0
+    }
+    pub(crate) fn handle(&mut self, port: u16, frame: &[u8], secs: f64) -> Out {
+        let mut out = Vec::new();
+        let now = self.at(secs);
+        self.p.handle(port, frame, now, &mut out);
+        self.emitted = out.clone();
+        self.bridged(out)
+    }
+    pub(crate) fn tick(&mut self, secs: f64, vteps: &[Ipv4Addr]) -> Out {
+        let mut out = Vec::new();
+        let now = self.at(secs);
+        self.p.tick(now, vteps, &mut out);
+        ports_of(out)
+    }
+    pub(crate) fn counter(&self, key: &str) -> u64 {
+        self.p.counters()[key].as_u64().unwrap()
+    }
+    pub(crate) fn ignored(&self, key: &str) -> u64 {
+        self.p.counters()["ignored"][key].as_u64().unwrap_or(0)
+    }
+    /// The bridge's drop counter for the control thread's frames.
+    pub(crate) fn dropped(&self, why: bridge::Drop) -> u64 {
+        self.ctr.drop_count(why)
+    }
+    /// The VLANs the last `handle` sent frames into.
+    pub(crate) fn vlans_sent_into(&self) -> Vec<u16> {
+        self.emitted
+            .iter()
+            .filter_map(|e| match e {
+                Emit::Vlan(v, _) => Some(*v),
+                Emit::Port(..) => None,
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn igmp_of(out: &Out) -> Vec<IgmpPacket> {
+    out.iter()
+        .filter_map(|(port, f)| {
+            let p = igmp::parse_packet(f)?;
+            assert_eq!(*port, UNDERLAY);
+            Some(p)
+        })
+        .collect()
+}
+
+pub(crate) fn arp_of(out: &Out) -> Vec<(u16, Mac, Mac, Option<u16>, ArpRepr)> {
+    out.iter()
+        .filter_map(|(port, f)| {
+            let (src, dst, vlan, a) = arp::parse_frame(f)?;
+            Some((*port, src, dst, vlan, a))
+        })
+        .collect()
+}
+
+pub(crate) fn lldp_of(out: &Out) -> Vec<(u16, lldp::Neighbor)> {
+    out.iter()
+        .filter_map(|(port, f)| Some((*port, lldp::parse(f)?)))
+        .collect()
+}
+
+pub(crate) fn records(p: &IgmpPacket) -> Vec<(RecordType, Ipv4Addr)> {
+    match &p.msg {
+        IgmpMsg::Report { records, .. } => records
+            .iter()
+            .map(
+                |GroupRecord {
+                     record_type,
+                     group,
+                     sources,
+                 }| {
+                    assert!(sources.is_empty());
+                    (*record_type, *group)
+                },
+            )
+            .collect(),
+        m => panic!("not a report: {m:?}"),
+    }
+}
+
+pub(crate) fn assert_igmp_envelope(p: &IgmpPacket, dst: Ipv4Addr) {
+    assert_eq!(p.dst_ip, dst);
+    assert_eq!(p.eth_dst, Mac::ipv4_multicast(dst));
+    assert_eq!(p.src_ip, VTEP_IP);
+    assert_eq!(p.eth_src, port_mac(UNDERLAY));
+    assert_eq!(p.ttl, 1);
+    assert!(p.router_alert);
+    assert_eq!(p.vlan, None);
+}
+
+/// An IPv4 packet with the given protocol and payload in a frame.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ip_frame(
+    dst_mac: Mac,
+    src_mac: Mac,
+    vlan: Option<u16>,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    protocol: u8,
+    options: &[u8],
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut f = Vec::new();
+    EthernetRepr {
+        dst: dst_mac,
+        src: src_mac,
+        vlan,
+        ethertype: ethertype::IPV4,
+    }
+    .emit(&mut f);
+    let at = f.len();
+    let hl = 20 + options.len();
+    f.extend_from_slice(&[0x40 | (hl / 4) as u8, 0]);
+    f.extend_from_slice(&((hl + payload.len()) as u16).to_be_bytes());
+    f.extend_from_slice(&[
+        0x12,
+        0x34,
+        0x40,
+        0,
+        if protocol == 2 { 1 } else { 64 },
+        protocol,
+        0,
+        0,
+    ]);
+    f.extend_from_slice(&src.octets());
+    f.extend_from_slice(&dst.octets());
+    f.extend_from_slice(options);
+    let c = checksum::checksum(&f[at..]);
+    f[at + 10..at + 12].copy_from_slice(&c.to_be_bytes());
+    f.extend_from_slice(payload);
+    if f.len() < 60 {
+        f.resize(60, 0);
+    }
+    f
+}
+
+/// An IGMP query from the underlay router; `v3` adds the v3 fields.
+pub(crate) fn query(dst: Ipv4Addr, group: Ipv4Addr, code: u8, v3: bool) -> Vec<u8> {
+    let mut q = vec![0x11, code, 0, 0];
+    q.extend_from_slice(&group.octets());
+    if v3 {
+        q.extend_from_slice(&[0x02, 125, 0, 0]);
+    }
+    let c = checksum::checksum(&q);
+    q[2..4].copy_from_slice(&c.to_be_bytes());
+    ip_frame(
+        Mac::ipv4_multicast(dst),
+        CORE_MAC,
+        None,
+        GATEWAY,
+        dst,
+        2,
+        &igmp::ROUTER_ALERT,
+        &q,
+    )
+}
+
+pub(crate) fn echo_request(
+    dst_mac: Mac,
+    src_mac: Mac,
+    vlan: Option<u16>,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    payload_len: usize,
+) -> Vec<u8> {
+    let mut icmp = vec![8, 0, 0, 0, 0xbe, 0xef, 0, 7];
+    icmp.extend((0..payload_len).map(|i| (i * 7 + 3) as u8));
+    let c = checksum::checksum(&icmp);
+    icmp[2..4].copy_from_slice(&c.to_be_bytes());
+    ip_frame(dst_mac, src_mac, vlan, src, dst, 1, &[], &icmp)
+}
+
+/// (src, dst, payload length) of an echo reply, checksums verified.
+pub(crate) fn parse_echo_reply(f: &[u8]) -> (EthernetRepr, Ipv4Addr, Ipv4Addr, usize) {
+    let (eth, ip) = EthernetRepr::parse(f).unwrap();
+    let hl = usize::from(ip[0] & 0x0f) * 4;
+    let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+    assert!(checksum::verify(&ip[..hl]));
+    assert_eq!(ip[9], 1);
+    let icmp = &ip[hl..total];
+    assert!(checksum::verify(icmp));
+    assert_eq!(icmp[0], 0, "echo reply type");
+    let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
+    let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
+    (eth, src, dst, icmp.len() - 8)
+}
+
+pub(crate) fn show_igmp(p: &Plane, now: Instant, json: bool) -> String {
+    let d = crate::show::igmp::IgmpMembership::of(p, now);
+    if json {
+        crate::show::compact(&d)
+    } else {
+        d.text()
+    }
+}
+
+pub(crate) fn show_arp(p: &Plane, now: Instant, json: bool) -> String {
+    let d = crate::show::arp::ArpTable::of(p, now);
+    if json {
+        crate::show::compact(&d)
+    } else {
+        d.text()
+    }
+}
+
+pub(crate) fn show_lldp(p: &Plane, now: Instant, json: bool) -> String {
+    let d = crate::show::lldp::LldpNeighbors::of(p, now);
+    if json {
+        crate::show::compact(&d)
+    } else {
+        d.text()
+    }
+}
