@@ -4,9 +4,11 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod bringup;
 pub mod cli;
 pub mod config;
 pub mod ctl;
+pub mod gateway;
 pub mod ports;
 pub mod protocols;
 pub mod show;
