@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 pub struct App {
     pub opts: Opts,
     pub eal_args: Vec<String>,
+    /// The mbufs' data room, headroom included.
+    pub data_room: u16,
     pub ports: Vec<PortInfo>,
     pub pool: Arc<Mempool>,
     pub stats: Arc<Vec<PortStats>>,
@@ -74,7 +76,7 @@ pub fn main(argv: Vec<String>) -> i32 {
 
 fn run(opts: Opts, eal_args: Vec<String>) -> Result<i32, String> {
     opts.check()?;
-    let data_room = opts.data_room(HEADROOM)?;
+    let data_room = opts.data_room_for(HEADROOM, &eal_args)?;
     let config = match &opts.config {
         Some(path) => {
             let c = Config::from_file(path).map_err(|e| e.to_string())?;
@@ -114,6 +116,7 @@ fn bring_up_and_serve(
         show_snap: Snapshot::take(&up.ports, &up.stats),
         opts,
         eal_args,
+        data_room,
         ports: up.ports,
         pool: up.pool,
         stats: up.stats,
@@ -169,7 +172,7 @@ impl App {
 
     /// Runs one command line from the prompt or the socket.
     pub fn execute(&mut self, line: &str) -> Reply {
-        let cmd = match ctl::parse(line) {
+        let cmd = match ctl::parse_in(line, matches!(self.mode, Mode::Vxlan(_))) {
             Ok(c) => c,
             Err(e) => return Reply::error(e),
         };
@@ -256,7 +259,7 @@ impl App {
             "rxq": o.rxq, "txq": o.txq, "rxd": o.rxd, "txd": o.txd,
             "burst": o.burst,
             "max-pkt-len": o.max_pkt_len,
-            "mbuf-size": o.data_room(HEADROOM).unwrap_or(0),
+            "mbuf-size": self.data_room,
             "total-num-mbufs": self.pool.size(),
             "enable-scatter": o.enable_scatter,
             "txpkts": o.txpkts,
