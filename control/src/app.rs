@@ -9,7 +9,9 @@ use crate::ctl::{self, Command, Reply};
 use crate::gateway::{CtlPorts, Gateway, Mode};
 use crate::ports::{CtlTx, PortInfo};
 use crate::show;
-use crate::stats::{self, PortView, Snapshot};
+use crate::show::config::{PortView, ShowConfig, StreamView, WorkerView};
+use crate::show::port_stats::{latency_line, PortStatsShow};
+use crate::stats::Snapshot;
 use dataplane::dpdk::{Eal, Mbuf, Mempool, HEADROOM};
 use dataplane::worker::{Control, Latency, PortStats, Stream};
 use std::path::PathBuf;
@@ -159,8 +161,9 @@ impl App {
             if let (Some(p), Some(t)) = (period, next_stats) {
                 if Instant::now() >= t {
                     let now = Snapshot::take(&self.ports, &self.stats);
-                    print!("{}", stats::port_blocks(&self.ports, &period_snap, &now));
-                    print!("{}", stats::latency_line(&self.latency));
+                    let show = PortStatsShow::of(&self.ports, &period_snap, &now, &self.stats);
+                    print!("{}", show.text());
+                    print!("{}", latency_line(&self.latency));
                     period_snap = now;
                     next_stats = Some(t + p);
                 }
@@ -193,18 +196,11 @@ impl App {
             }
             Command::ShowPortStats { json } => {
                 let now = Snapshot::take(&self.ports, &self.stats);
+                let show = PortStatsShow::of(&self.ports, &self.show_snap, &now, &self.stats);
                 let r = if json {
-                    Reply::json(stats::port_json(
-                        &self.ports,
-                        &self.show_snap,
-                        &now,
-                        &self.stats,
-                    ))
+                    Reply::json(show::json(&show))
                 } else {
-                    Reply::text(
-                        stats::port_blocks(&self.ports, &self.show_snap, &now)
-                            + &stats::latency_line(&self.latency),
-                    )
+                    Reply::text(show.text() + &latency_line(&self.latency))
                 };
                 self.show_snap = now;
                 r
@@ -229,11 +225,11 @@ impl App {
                 Reply::text("port statistics cleared".into())
             }
             Command::ShowConfig { json } => {
-                let v = self.config_json();
+                let c = self.show_config();
                 if json {
-                    Reply::json(v)
+                    Reply::json(c.json())
                 } else {
-                    Reply::text(stats::config_text(&v))
+                    Reply::text(c.text())
                 }
             }
             cmd => match &mut self.mode {
@@ -249,33 +245,52 @@ impl App {
         }
     }
 
-    fn config_json(&self) -> serde_json::Value {
+    fn show_config(&self) -> ShowConfig {
         let o = &self.opts;
-        serde_json::json!({
-            "eal": self.eal_args[1..].to_vec(),
-            "forward-mode": format!("{:?}", o.forward_mode).to_lowercase(),
-            "forwarding": self.ctl.forwarding.load(Ordering::Relaxed),
-            "nb-cores": self.workers.len(),
-            "rxq": o.rxq, "txq": o.txq, "rxd": o.rxd, "txd": o.txd,
-            "burst": o.burst,
-            "max-pkt-len": o.max_pkt_len,
-            "mbuf-size": self.data_room,
-            "total-num-mbufs": self.pool.size(),
-            "enable-scatter": o.enable_scatter,
-            "txpkts": o.txpkts,
-            "idle-sleep": o.idle_sleep,
-            "ctl-socket": self.socket.display().to_string(),
-            "config": o.config.as_ref().map(|p| p.display().to_string()),
-            "vtep-config": match &self.mode {
-                Mode::Vxlan(gw) => Some(serde_json::to_value(&gw.switch.config).unwrap_or_default()),
+        ShowConfig {
+            eal: self.eal_args[1..].to_vec(),
+            forward_mode: format!("{:?}", o.forward_mode).to_lowercase(),
+            forwarding: self.ctl.forwarding.load(Ordering::Relaxed),
+            nb_cores: self.workers.len(),
+            rxq: o.rxq,
+            txq: o.txq,
+            rxd: o.rxd,
+            txd: o.txd,
+            burst: o.burst,
+            max_pkt_len: o.max_pkt_len,
+            mbuf_size: self.data_room,
+            total_num_mbufs: self.pool.size(),
+            enable_scatter: o.enable_scatter,
+            txpkts: o.txpkts,
+            idle_sleep: o.idle_sleep,
+            ctl_socket: self.socket.display().to_string(),
+            config: o.config.as_ref().map(|p| p.display().to_string()),
+            vtep_config: match &self.mode {
+                Mode::Vxlan(gw) => {
+                    Some(serde_json::to_value(&gw.switch.config).unwrap_or_default())
+                }
                 Mode::Plain => None,
             },
-            "ports": self.ports.iter().map(PortView::from).collect::<Vec<_>>(),
-            "workers": self.workers.iter().enumerate().map(|(i, (lcore, ss))| serde_json::json!({
-                "worker": i, "lcore": lcore,
-                "streams": ss.iter().map(|s| serde_json::json!({"rx-port": s.rx_port, "rx-queue": s.rx_queue, "tx-port": s.tx_port, "tx-queue": s.tx_queue})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })
+            ports: self.ports.iter().map(PortView::from).collect(),
+            workers: self
+                .workers
+                .iter()
+                .enumerate()
+                .map(|(i, (lcore, ss))| WorkerView {
+                    worker: i,
+                    lcore: *lcore,
+                    streams: ss
+                        .iter()
+                        .map(|s| StreamView {
+                            rx_port: s.rx_port,
+                            rx_queue: s.rx_queue,
+                            tx_port: s.tx_port,
+                            tx_queue: s.tx_queue,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
     }
 
     /// Stops workers, prints final stats, closes ports, checks the pool.
@@ -303,8 +318,11 @@ impl App {
         let zero = Snapshot::default();
         let now = Snapshot::take(&self.ports, &self.stats);
         println!("vtep: final statistics");
-        print!("{}", stats::port_blocks(&self.ports, &zero, &now));
-        print!("{}", stats::latency_line(&self.latency));
+        print!(
+            "{}",
+            PortStatsShow::of(&self.ports, &zero, &now, &self.stats).text()
+        );
+        print!("{}", latency_line(&self.latency));
         for p in &self.ports {
             if let CtlTx::Ring(r) = &p.ctl_tx {
                 while let Some(m) = r.pop() {
@@ -354,14 +372,26 @@ fn vxlan_command(gw: &mut Gateway, tx: CtlPorts, cmd: Command) -> Reply {
     };
     let now = Instant::now();
     match cmd {
-        Command::ShowMacTable { vlan, json } => text(sw.show_table(vlan, json)),
-        Command::ShowVteps { json } => Reply::text(sw.show_vteps(json)),
-        Command::ShowVlans { json } => Reply::text(sw.show_vlans(json)),
-        Command::ShowInterfaces { name, json } => match sw.interfaces_json(name.as_deref()) {
-            Ok(v) if json => Reply::json(v),
-            Ok(v) => Reply::text(stats::config_text(&v)),
+        Command::ShowMacTable { vlan, json } => match show::mac_table::MacTable::of(sw, vlan) {
+            Ok(d) if json => Reply::text(show::pretty(&d)),
+            Ok(d) => Reply::text(d.text()),
             Err(e) => Reply::error(e),
         },
+        Command::ShowVteps { json } => {
+            let d = show::vteps::Vteps::of(sw);
+            Reply::text(if json { show::pretty(&d) } else { d.text() })
+        }
+        Command::ShowVlans { json } => {
+            let d = show::vlans::Vlans::of(sw);
+            Reply::text(if json { show::pretty(&d) } else { d.text() })
+        }
+        Command::ShowInterfaces { name, json } => {
+            match show::interfaces::Interfaces::of(sw, name.as_deref()) {
+                Ok(d) if json => Reply::json(d.json()),
+                Ok(d) => Reply::text(d.text()),
+                Err(e) => Reply::error(e),
+            }
+        }
         Command::ClearMacTable { vlan } => text(sw.clear_table(vlan)),
         Command::SetVlan(_)
         | Command::DeleteVlan { .. }

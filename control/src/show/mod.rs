@@ -2,8 +2,14 @@
 //! and renders both its text and its `--json` from it.
 
 pub mod arp;
+pub mod config;
 pub mod igmp;
+pub mod interfaces;
 pub mod lldp;
+pub mod mac_table;
+pub mod port_stats;
+pub mod vlans;
+pub mod vteps;
 
 use serde::Serialize;
 
@@ -20,4 +26,9 @@ pub fn pretty<T: Serialize>(data: &T) -> String {
     serde_json::to_value(data)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_default()
+}
+
+/// `--json` as a `Value`, for replies that take one.
+pub fn json<T: Serialize>(data: &T) -> serde_json::Value {
+    serde_json::to_value(data).unwrap_or_default()
 }
