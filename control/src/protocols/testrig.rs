@@ -15,9 +15,9 @@ pub(crate) use serde_json::Value;
 pub(crate) use std::net::Ipv4Addr;
 pub(crate) use std::time::Duration;
 pub(crate) use std::time::Instant;
+use vtep_testkit as tk;
 pub(crate) use wire::arp::{self, Repr as ArpRepr};
-pub(crate) use wire::checksum;
-pub(crate) use wire::ethernet::{self, ethertype};
+pub(crate) use wire::ethernet;
 pub(crate) use wire::igmp::{GroupRecord, IgmpPacket};
 pub(crate) use wire::igmp::{IgmpMsg, RecordType};
 pub(crate) use wire::vxlan;
@@ -304,71 +304,64 @@ pub(crate) fn assert_igmp_envelope(p: &IgmpPacket, dst: Ipv4Addr) {
     assert_eq!(p.vlan, None);
 }
 
-/// An IPv4 packet with the given protocol and payload in a frame.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn ip_frame(
-    dst_mac: Mac,
-    src_mac: Mac,
-    vlan: Option<u16>,
-    src: Ipv4Addr,
-    dst: Ipv4Addr,
-    protocol: u8,
-    options: &[u8],
-    payload: &[u8],
+/// An ARP request from `mac`/`ip` for `target`, as a host sends it,
+/// built by the test oracle.
+pub(crate) fn arp_request(mac: Mac, ip: Ipv4Addr, target: Ipv4Addr, vlan: Option<u16>) -> Vec<u8> {
+    let eth = tk::Eth::new(tk::BROADCAST, mac.0);
+    let eth = match vlan {
+        Some(v) => eth.vlan(v),
+        None => eth,
+    };
+    eth.arp(&tk::Arp::request(mac.0, ip, target))
+}
+
+/// "`ip` is at `mac`", to `to`/`to_ip`, built by the test oracle.
+pub(crate) fn arp_reply(mac: Mac, ip: Ipv4Addr, to: Mac, to_ip: Ipv4Addr) -> Vec<u8> {
+    tk::Eth::new(to.0, mac.0).arp(&tk::Arp::reply(mac.0, ip, to.0, to_ip))
+}
+
+/// An LLDPDU as a neighbour sends it (description and system name left
+/// out when empty), built by the test oracle.
+pub(crate) fn lldp_frame(
+    src: Mac,
+    chassis: Mac,
+    port: &str,
+    description: &str,
+    system_name: &str,
+    ttl: u16,
 ) -> Vec<u8> {
-    let mut f = Vec::new();
-    EthernetRepr {
-        dst: dst_mac,
-        src: src_mac,
-        vlan,
-        ethertype: ethertype::IPV4,
+    let mut l = tk::Eth::new(tk::LLDP_MULTICAST, src.0)
+        .lldp()
+        .chassis_mac(chassis.0)
+        .port_name(port)
+        .ttl(ttl);
+    if !description.is_empty() {
+        l = l.port_description(description);
     }
-    .emit(&mut f);
-    let at = f.len();
-    let hl = 20 + options.len();
-    f.extend_from_slice(&[0x40 | (hl / 4) as u8, 0]);
-    f.extend_from_slice(&((hl + payload.len()) as u16).to_be_bytes());
-    f.extend_from_slice(&[
-        0x12,
-        0x34,
-        0x40,
-        0,
-        if protocol == 2 { 1 } else { 64 },
-        protocol,
-        0,
-        0,
-    ]);
-    f.extend_from_slice(&src.octets());
-    f.extend_from_slice(&dst.octets());
-    f.extend_from_slice(options);
-    let c = checksum::checksum(&f[at..]);
-    f[at + 10..at + 12].copy_from_slice(&c.to_be_bytes());
-    f.extend_from_slice(payload);
-    if f.len() < 60 {
-        f.resize(60, 0);
+    if !system_name.is_empty() {
+        l = l.system_name(system_name);
     }
-    f
+    l.end().build()
 }
 
 /// An IGMP query from the underlay router; `v3` adds the v3 fields.
 pub(crate) fn query(dst: Ipv4Addr, group: Ipv4Addr, code: u8, v3: bool) -> Vec<u8> {
-    let mut q = vec![0x11, code, 0, 0];
-    q.extend_from_slice(&group.octets());
-    if v3 {
-        q.extend_from_slice(&[0x02, 125, 0, 0]);
-    }
-    let c = checksum::checksum(&q);
-    q[2..4].copy_from_slice(&c.to_be_bytes());
-    ip_frame(
-        Mac::ipv4_multicast(dst),
-        CORE_MAC,
-        None,
-        GATEWAY,
-        dst,
-        2,
-        &igmp::ROUTER_ALERT,
-        &q,
-    )
+    let msg = if v3 {
+        tk::igmp::V3Query {
+            group,
+            ..tk::igmp::V3Query::general(code)
+        }
+        .to_bytes()
+    } else {
+        tk::igmp::query(code, group)
+    };
+    tk::Eth::new(tk::ipv4_multicast_mac(dst), CORE_MAC.0)
+        .ipv4(GATEWAY, dst)
+        .ident(0x1234)
+        .df()
+        .ttl(1)
+        .router_alert()
+        .igmp(&msg)
 }
 
 pub(crate) fn echo_request(
@@ -379,26 +372,34 @@ pub(crate) fn echo_request(
     dst: Ipv4Addr,
     payload_len: usize,
 ) -> Vec<u8> {
-    let mut icmp = vec![8, 0, 0, 0, 0xbe, 0xef, 0, 7];
-    icmp.extend((0..payload_len).map(|i| (i * 7 + 3) as u8));
-    let c = checksum::checksum(&icmp);
-    icmp[2..4].copy_from_slice(&c.to_be_bytes());
-    ip_frame(dst_mac, src_mac, vlan, src, dst, 1, &[], &icmp)
+    let data: Vec<u8> = (0..payload_len).map(|i| (i * 7 + 3) as u8).collect();
+    let eth = tk::Eth::new(dst_mac.0, src_mac.0);
+    let eth = match vlan {
+        Some(v) => eth.vlan(v),
+        None => eth,
+    };
+    eth.ipv4(src, dst)
+        .ident(0x1234)
+        .df()
+        .icmp(&tk::icmp::echo_request(0xbeef, 7, &data))
 }
 
-/// (src, dst, payload length) of an echo reply, checksums verified.
+/// (Ethernet header, src, dst, payload length) of an echo reply, read by
+/// the test oracle, checksums verified.
 pub(crate) fn parse_echo_reply(f: &[u8]) -> (EthernetRepr, Ipv4Addr, Ipv4Addr, usize) {
-    let (eth, ip) = EthernetRepr::parse(f).unwrap();
-    let hl = usize::from(ip[0] & 0x0f) * 4;
-    let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
-    assert!(checksum::verify(&ip[..hl]));
-    assert_eq!(ip[9], 1);
-    let icmp = &ip[hl..total];
-    assert!(checksum::verify(icmp));
-    assert_eq!(icmp[0], 0, "echo reply type");
-    let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
-    let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
-    (eth, src, dst, icmp.len() - 8)
+    let e = tk::parse_eth(f);
+    let ip = tk::parse_ipv4(e.payload);
+    assert!(ip.checksum_ok);
+    assert_eq!(ip.protocol, tk::ip_proto::ICMP);
+    assert_eq!(tk::internet_checksum(ip.payload), 0);
+    assert_eq!(ip.payload[0], 0, "echo reply type");
+    let eth = EthernetRepr {
+        dst: Mac(e.dst),
+        src: Mac(e.src),
+        vlan: e.tags.first().map(|t| t.vid),
+        ethertype: e.ethertype,
+    };
+    (eth, ip.src, ip.dst, ip.payload.len() - 8)
 }
 
 pub(crate) fn show_igmp(p: &Plane, now: Instant, json: bool) -> String {

@@ -35,7 +35,7 @@ fn show_outputs_have_the_expected_rows_and_json_parses() {
         &query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
         3.0,
     );
-    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP);
     r.handle(UNDERLAY, &reply, 4.0);
     let now = r.at(10.0);
     let s = show_igmp(&r.p, now, false);
@@ -85,13 +85,13 @@ fn junk_of_every_length_never_panics() {
     let mut r = Rig::new();
     r.learn(10, HOST_MAC, Dest::Vtep(u32::from(PEER_VTEP)));
     let valid: Vec<Vec<u8>> = vec![
-        arp::request(CORE_MAC, GATEWAY, VTEP_IP, None),
-        arp::request(HOST_MAC, HOST_IP, IRB10, Some(10)),
+        arp_request(CORE_MAC, GATEWAY, VTEP_IP, None),
+        arp_request(HOST_MAC, HOST_IP, IRB10, Some(10)),
         echo_request(port_mac(UNDERLAY), CORE_MAC, None, GATEWAY, VTEP_IP, 100),
         echo_request(ROUTER_MAC, HOST_MAC, Some(10), HOST_IP, IRB10, 100),
         query(igmp::ALL_SYSTEMS, Ipv4Addr::UNSPECIFIED, 100, true),
         query(G10, G10, 10, false),
-        lldp::frame(PEER_MAC, PEER_MAC, "x", "y", "z", 120),
+        lldp_frame(PEER_MAC, PEER_MAC, "x", "y", "z", 120),
     ];
     let mut seed: u32 = 1;
     let mut noise = || {

@@ -4,7 +4,7 @@ use crate::protocols::testrig::*;
 #[test]
 fn arp_request_for_the_vtep_address_is_answered_on_the_underlay() {
     let mut r = Rig::new();
-    let req = arp::request(CORE_MAC, GATEWAY, VTEP_IP, None);
+    let req = arp_request(CORE_MAC, GATEWAY, VTEP_IP, None);
     let out = r.handle(UNDERLAY, &req, 1.0);
     let a = arp_of(&out);
     assert_eq!(a.len(), 1);
@@ -23,7 +23,7 @@ fn arp_request_for_the_vtep_address_is_answered_on_the_underlay() {
     assert!(r.p.neighbors().contains(&(GATEWAY, CORE_MAC)));
     assert!(r.p.take_neighbors_changed());
     // Someone else's address: nothing.
-    let req = arp::request(CORE_MAC, GATEWAY, Ipv4Addr::new(192, 168, 24, 77), None);
+    let req = arp_request(CORE_MAC, GATEWAY, Ipv4Addr::new(192, 168, 24, 77), None);
     assert!(r.handle(UNDERLAY, &req, 1.0).is_empty());
     assert_eq!(r.counter("arp-requests-answered"), 1);
 }
@@ -33,7 +33,7 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
     let mut r = Rig::new();
     // From the access port (untagged there), punted with the VLAN tag.
     r.learn(10, HOST_MAC, Dest::Port(ACCESS));
-    let req = arp::request(HOST_MAC, HOST_IP, IRB10, Some(10));
+    let req = arp_request(HOST_MAC, HOST_IP, IRB10, Some(10));
     let a = arp_of(&r.handle(ACCESS, &req, 1.0));
     assert_eq!(
         r.vlans_sent_into(),
@@ -50,14 +50,14 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
     assert_eq!(arp.target_ip, HOST_IP);
     // From the trunk: tagged back.
     r.learn(100, VM_MAC, Dest::Port(TRUNK));
-    let req = arp::request(VM_MAC, VM_IP, IRB0, Some(100));
+    let req = arp_request(VM_MAC, VM_IP, IRB0, Some(100));
     let a = arp_of(&r.handle(TRUNK, &req, 1.0));
     assert_eq!(r.vlans_sent_into(), vec![100]);
     assert_eq!(a.len(), 1);
     assert_eq!((a[0].0, a[0].3), (TRUNK, Some(100)));
     assert_eq!(a[0].4.sender_ip, IRB0);
     // The IRB of VLAN 100 does not answer on VLAN 10.
-    let req = arp::request(HOST_MAC, HOST_IP, IRB0, Some(10));
+    let req = arp_request(HOST_MAC, HOST_IP, IRB0, Some(10));
     assert!(r.handle(ACCESS, &req, 1.0).is_empty());
     assert_eq!(r.ignored("arp-not-for-us"), 1);
     // `show arp` lists the IRB neighbors.
@@ -72,7 +72,7 @@ fn arp_for_an_irb_is_answered_into_its_vlan_only() {
 #[test]
 fn arp_reply_to_an_unknown_host_floods_the_vlan() {
     let mut r = Rig::new();
-    let req = arp::request(HOST_MAC, HOST_IP, IRB10, Some(10));
+    let req = arp_request(HOST_MAC, HOST_IP, IRB10, Some(10));
     let out = r.handle(ACCESS, &req, 1.0);
     assert_eq!(r.vlans_sent_into(), vec![10]);
     // Access (untagged), trunk (tagged) and one copy to the group.
@@ -127,7 +127,7 @@ fn resolution_of_an_on_link_vtep_retries_then_backs_off() {
         "{s}"
     );
     // The reply resolves it.
-    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP);
     assert!(r.handle(UNDERLAY, &reply, 30.0).is_empty());
     assert!(r.p.neighbors().contains(&(PEER_VTEP, PEER_MAC)));
     assert!(r.p.take_neighbors_changed());
@@ -151,7 +151,7 @@ fn resolution_of_an_off_link_vtep_asks_for_the_gateway() {
 fn resolved_entries_refresh_at_240_s_and_expire_at_300_s() {
     let mut r = Rig::new();
     r.tick(0.0, &[PEER_VTEP]);
-    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP);
     r.handle(UNDERLAY, &reply, 0.5);
     assert!(r.p.take_neighbors_changed());
     let asks = |out: &Out| {
@@ -188,7 +188,7 @@ fn resolved_entries_refresh_at_240_s_and_expire_at_300_s() {
     let mut r = Rig::new();
     r.handle(
         UNDERLAY,
-        &arp::request(CORE_MAC, Ipv4Addr::new(192, 168, 24, 50), VTEP_IP, None),
+        &arp_request(CORE_MAC, Ipv4Addr::new(192, 168, 24, 50), VTEP_IP, None),
         0.0,
     );
     assert_eq!(asks(&r.tick(250.0, &[])), 0);
@@ -203,7 +203,7 @@ fn static_arp_entries_are_neighbors_and_never_expire() {
     // Never asked for even when needed, never overwritten.
     let out = r.tick(0.0, &[STATIC_NH]);
     assert!(arp_of(&out).iter().all(|a| a.4.target_ip != STATIC_NH));
-    let lie = arp::reply(PEER_MAC, STATIC_NH, port_mac(UNDERLAY), VTEP_IP, None);
+    let lie = arp_reply(PEER_MAC, STATIC_NH, port_mac(UNDERLAY), VTEP_IP);
     r.handle(UNDERLAY, &lie, 1.0);
     r.tick(100_000.0, &[STATIC_NH]);
     assert!(r.p.neighbors().contains(&(STATIC_NH, STATIC_NH_MAC)));
@@ -220,7 +220,7 @@ fn arp_table_is_bounded() {
     );
     for i in 0..(ARP_TABLE_MAX as u32 + 100) {
         let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(192, 1, 0, 0)) + i);
-        let req = arp::request(
+        let req = arp_request(
             Mac([0, 1, 2, 3, 4, 5]),
             ip,
             Ipv4Addr::new(192, 168, 24, 4),

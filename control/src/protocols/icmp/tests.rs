@@ -61,7 +61,7 @@ fn echo_to_an_irb_from_a_remote_vtep_is_encapsulated() {
         s.contains("192.168.24.5") && s.contains("incomplete"),
         "{s}"
     );
-    let reply = arp::reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP, None);
+    let reply = arp_reply(PEER_MAC, PEER_VTEP, port_mac(UNDERLAY), VTEP_IP);
     r.handle(UNDERLAY, &reply, 5.1);
     // v10 keeps the inner tag; v100 does not. Jumbo fits the 9216 underlay.
     r.learn(100, VM_MAC, Dest::Vtep(u32::from(PEER_VTEP)));

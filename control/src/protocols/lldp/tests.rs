@@ -31,7 +31,7 @@ fn lldp_is_sent_on_every_port_at_start_then_every_30_s() {
 #[test]
 fn lldp_neighbors_are_recorded_shown_and_expire() {
     let mut r = Rig::new();
-    let n1 = lldp::frame(
+    let n1 = lldp_frame(
         PEER_MAC,
         Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         "et-2/0/0",
@@ -39,11 +39,11 @@ fn lldp_neighbors_are_recorded_shown_and_expire() {
         "EX9200-2",
         120,
     );
-    let n2 = lldp::frame(VM_MAC, VM_MAC, "eth1", "", "South-VM", 60);
+    let n2 = lldp_frame(VM_MAC, VM_MAC, "eth1", "", "South-VM", 60);
     assert!(r.handle(TRUNK, &n1, 0.0).is_empty());
     r.handle(ACCESS, &n2, 0.0);
     // Our own LLDP looped back is not a neighbor.
-    let own = lldp::frame(
+    let own = lldp_frame(
         port_mac(TRUNK),
         port_mac(TRUNK),
         "et-2/2/1",
@@ -75,7 +75,7 @@ fn lldp_neighbors_are_recorded_shown_and_expire() {
     // A refresh extends it; TTL 0 removes it.
     r.handle(TRUNK, &n1, 200.0);
     assert_eq!(show_lldp(&r.p, r.at(300.0), false).lines().count(), 2);
-    let bye = lldp::frame(
+    let bye = lldp_frame(
         PEER_MAC,
         Mac([0x4c, 0x96, 0x14, 0x6b, 0xbb, 0xc0]),
         "et-2/0/0",
@@ -91,7 +91,7 @@ fn lldp_neighbors_are_recorded_shown_and_expire() {
 fn lldp_neighbors_are_bounded() {
     let mut r = Rig::new();
     for i in 0..100u8 {
-        let f = lldp::frame(
+        let f = lldp_frame(
             Mac([0, 0, 0, 0, 1, i]),
             Mac([0, 0, 0, 0, 1, i]),
             "p",
