@@ -1,7 +1,7 @@
 //! The configuration written back as TOML (for live changes, which are
 //! validated as a file would be).
 
-use super::*;
+use super::types::*;
 use std::fmt::Write as _;
 
 fn toml_str(s: &str) -> String {

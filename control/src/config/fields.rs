@@ -1,7 +1,10 @@
 //! Value parsers shared by the stanzas: ranges, addresses, MACs, devices;
 //! each error names its key.
 
-use super::*;
+use super::error::{err, ConfigError};
+use super::types::*;
+use std::net::Ipv4Addr;
+use wire::Mac;
 
 pub(super) fn in_range(key: &str, v: i64, lo: i64, hi: i64) -> Result<i64, ConfigError> {
     if v < lo || v > hi {

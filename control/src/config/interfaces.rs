@@ -2,9 +2,10 @@
 //! interfaces, in file order (for "already used by"), and the IRBs bound
 //! to their VLANs.
 
+use super::error::{err, ConfigError};
 use super::fields::*;
 use super::raw::{Ordered, RawInterface};
-use super::*;
+use super::types::*;
 
 pub(super) fn interfaces(
     raw: &Ordered<RawInterface>,

@@ -1,10 +1,11 @@
 //! The `[ethernet-switching]` stanza: MAC table size and aging, static
 //! MACs on a switch port or behind a remote VTEP.
 
+use super::error::{err, ConfigError};
 use super::fields::*;
 use super::raw::RawSwitching;
+use super::types::*;
 use super::vtep::Underlay;
-use super::*;
 
 pub(super) fn switching(
     rs: &RawSwitching,

@@ -1,4 +1,6 @@
 use super::*;
+use std::net::Ipv4Addr;
+use wire::Mac;
 
 /// An underlay `u` (10.0.0.1/24 on device d0) named by vtep.source-interface.
 macro_rules! u {

@@ -1,9 +1,11 @@
 //! The `[vlans]` stanza: ids, VNIs, flood lists, in file order (for
 //! "already used by").
 
+use super::error::{err, ConfigError};
 use super::fields::*;
 use super::raw::{Ordered, RawVlan};
-use super::*;
+use super::types::*;
+use std::net::Ipv4Addr;
 use wire::vxlan;
 
 pub(super) fn vlans(raw: &Ordered<RawVlan>) -> Result<Vec<Vlan>, ConfigError> {

@@ -1,9 +1,12 @@
 //! The `[vtep]` stanza: its scalars, and the underlay they describe
 //! (source interface, gateway) with the checks that need it.
 
+use super::error::{err, ConfigError};
 use super::fields::*;
 use super::raw::RawVtep;
-use super::*;
+use super::types::*;
+use std::net::Ipv4Addr;
+use wire::Mac;
 use wire::{ipv4, vxlan};
 
 /// `[vtep]`'s values, resolved.

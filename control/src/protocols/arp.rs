@@ -3,7 +3,9 @@
 //! expiry) for the dataplane's view, and keeps the IRB neighbour table
 //! that `show arp` lists.
 
-use super::{Emit, Ignore, Ignored, PlaneConfig};
+use super::config::PlaneConfig;
+use super::emit::Emit;
+use super::ignored::{Ignore, Ignored};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};

@@ -1,7 +1,9 @@
 //! ICMP echo: the VTEP address answers on the underlay, each IRB in its
 //! own VLAN (the reply enters the bridge domain like any other frame).
 
-use super::{Emit, Ignore, Ignored, PlaneConfig};
+use super::config::PlaneConfig;
+use super::emit::Emit;
+use super::ignored::{Ignore, Ignored};
 use std::sync::atomic::{AtomicU16, Ordering};
 use wire::icmpv4;
 

@@ -4,7 +4,9 @@
 //! removal or shutdown. Version 2 or 3 as configured, in the querier's
 //! version when it is older.
 
-use super::{Emit, Ignore, Ignored, PlaneConfig};
+use super::config::PlaneConfig;
+use super::emit::Emit;
+use super::ignored::{Ignore, Ignored};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};

@@ -1,7 +1,9 @@
 //! LLDP: advertises every port every 30 s (at once on a change) and keeps
 //! what the neighbours advertise until their TTL runs out.
 
-use super::{Emit, Ignore, Ignored, PlaneConfig};
+use super::config::PlaneConfig;
+use super::emit::Emit;
+use super::ignored::{Ignore, Ignored};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use wire::{lldp, EthernetRepr};

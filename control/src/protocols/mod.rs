@@ -15,8 +15,10 @@
 
 pub mod arp;
 pub mod config;
+pub mod emit;
 pub mod icmp;
 pub mod igmp;
+pub mod ignored;
 pub mod lldp;
 
 #[cfg(test)]
@@ -25,6 +27,8 @@ mod testrig;
 mod tests;
 
 pub use config::{PlaneConfig, PlaneIrb, PlanePort, PlaneUnderlay, PlaneVlan};
+pub use emit::Emit;
+use ignored::{Ignore, Ignored};
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -33,73 +37,6 @@ use std::time::Instant;
 use wire::ethernet::ethertype;
 use wire::ip_proto;
 use wire::{EthernetRepr, Mac};
-
-/// A frame a protocol wants sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Emit {
-    /// Out of this port as is (underlay ARP, IGMP and ICMP, LLDP).
-    Port(u16, Vec<u8>),
-    /// Into this VLAN's bridge domain, untagged, as built (an IRB's ARP or
-    /// echo reply): the dataplane forwards it.
-    Vlan(u16, Vec<u8>),
-}
-
-/// Why a punt was ignored; the names are the counters' keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Ignore {
-    Malformed,
-    UnknownPort,
-    UnknownVlan,
-    UntaggedFromBridgePort,
-    NoUnderlay,
-    UnsupportedEthertype,
-    UnsupportedProtocol,
-    ArpNotForUs,
-    ArpTableFull,
-    EchoNotForUs,
-    IgmpNotQuery,
-    IgmpUnjoinedGroup,
-    IgmpPendingFull,
-    LldpOwn,
-    LldpTableFull,
-}
-
-impl Ignore {
-    fn name(self) -> &'static str {
-        match self {
-            Ignore::Malformed => "malformed",
-            Ignore::UnknownPort => "unknown-port",
-            Ignore::UnknownVlan => "unknown-vlan",
-            Ignore::UntaggedFromBridgePort => "untagged-from-bridge-port",
-            Ignore::NoUnderlay => "no-underlay",
-            Ignore::UnsupportedEthertype => "unsupported-ethertype",
-            Ignore::UnsupportedProtocol => "unsupported-protocol",
-            Ignore::ArpNotForUs => "arp-not-for-us",
-            Ignore::ArpTableFull => "arp-table-full",
-            Ignore::EchoNotForUs => "echo-not-for-us",
-            Ignore::IgmpNotQuery => "igmp-not-query",
-            Ignore::IgmpUnjoinedGroup => "igmp-unjoined-group",
-            Ignore::IgmpPendingFull => "igmp-pending-full",
-            Ignore::LldpOwn => "lldp-own",
-            Ignore::LldpTableFull => "lldp-table-full",
-        }
-    }
-}
-
-/// One protocol's (or the dispatcher's) ignored frames by reason.
-#[derive(Default, Debug)]
-pub(crate) struct Ignored(BTreeMap<Ignore, u64>);
-
-impl Ignored {
-    pub(crate) fn count(&mut self, why: Ignore) {
-        *self.0.entry(why).or_default() += 1;
-    }
-}
-
-/// Whole seconds from `t` to `now` (0 when `t` is later).
-pub(crate) fn secs_ago(now: Instant, t: Instant) -> u64 {
-    now.saturating_duration_since(t).as_secs()
-}
 
 /// The control thread's protocol state.
 pub struct Plane {

@@ -1,8 +1,9 @@
 //! `show arp`: the underlay's next hops (static, resolved, incomplete) and
 //! the IRBs' neighbours.
 
+use super::clock::secs_ago;
 use crate::protocols::arp::{ARP_LIFETIME, ARP_REFRESH};
-use crate::protocols::{secs_ago, Plane};
+use crate::protocols::Plane;
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::Instant;

@@ -1,6 +1,7 @@
 //! `show igmp membership`: the groups joined on the underlay.
 
-use crate::protocols::{secs_ago, Plane};
+use super::clock::secs_ago;
+use crate::protocols::Plane;
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::Instant;

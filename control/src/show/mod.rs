@@ -2,6 +2,7 @@
 //! and renders both its text and its `--json` from it.
 
 pub mod arp;
+pub mod clock;
 pub mod config;
 pub mod igmp;
 pub mod interfaces;
