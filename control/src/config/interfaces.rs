@@ -250,3 +250,6 @@ pub(super) fn bind_irbs(vlans: &[Vlan], interfaces: &mut [Interface]) -> Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -82,3 +82,6 @@ pub(super) fn switching(
         static_mac,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -99,3 +99,6 @@ pub(super) fn vlans(raw: &Ordered<RawVlan>) -> Result<Vec<Vlan>, ConfigError> {
     }
     Ok(vlans)
 }
+
+#[cfg(test)]
+mod tests;

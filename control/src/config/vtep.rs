@@ -152,3 +152,6 @@ pub(super) fn underlay(
     }
     Ok(ul)
 }
+
+#[cfg(test)]
+mod tests;
