@@ -16,7 +16,7 @@ pub(crate) use std::net::Ipv4Addr;
 pub(crate) use std::time::Duration;
 pub(crate) use std::time::Instant;
 use vtep_testkit as tk;
-pub(crate) use wire::arp::{self, Repr as ArpRepr};
+pub(crate) use wire::arp::Repr as ArpRepr;
 pub(crate) use wire::ethernet;
 pub(crate) use wire::igmp::{GroupRecord, IgmpPacket};
 pub(crate) use wire::igmp::{IgmpMsg, RecordType};
@@ -260,11 +260,27 @@ pub(crate) fn igmp_of(out: &Out) -> Vec<IgmpPacket> {
         .collect()
 }
 
+/// The ARP frames among `out`, read by the test oracle: (port, source
+/// MAC, destination MAC, VLAN tag, the ARP fields).
 pub(crate) fn arp_of(out: &Out) -> Vec<(u16, Mac, Mac, Option<u16>, ArpRepr)> {
     out.iter()
-        .filter_map(|(port, f)| {
-            let (src, dst, vlan, a) = arp::parse_frame(f)?;
-            Some((*port, src, dst, vlan, a))
+        .filter(|(_, f)| tk::parse_eth(f).ethertype == tk::ethertype::ARP)
+        .map(|(port, f)| {
+            let (eth, a) = tk::parse_arp(f);
+            let op = match a.op {
+                tk::Arp::REQUEST => wire::ArpOp::Request,
+                tk::Arp::REPLY => wire::ArpOp::Reply,
+                op => panic!("ARP operation {op}"),
+            };
+            let repr = ArpRepr {
+                op,
+                sender_mac: Mac(a.sha),
+                sender_ip: a.spa,
+                target_mac: Mac(a.tha),
+                target_ip: a.tpa,
+            };
+            let vlan = eth.tags.first().map(|t| t.vid);
+            (*port, Mac(eth.src), Mac(eth.dst), vlan, repr)
         })
         .collect()
 }
