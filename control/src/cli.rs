@@ -74,7 +74,8 @@ pub struct Opts {
     /// Largest frame in bytes, FCS included, as DPDK counts it (1518 = MTU 1500; 9216 for jumbo).
     #[arg(long, default_value_t = 1518, value_name = "N", value_parser = clap::value_parser!(u32).range(64..=16128))]
     pub max_pkt_len: u32,
-    /// mbuf data room in bytes including the 128-byte headroom (default: one full frame).
+    /// mbuf data room in bytes including the 128-byte headroom (default: one
+    /// full frame, or more when an af_packet vdev's framesz needs it).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(256..))]
     pub mbuf_size: Option<u16>,
     /// mbufs in the pool (default: enough for every ring plus bursts).
@@ -134,6 +135,35 @@ pub fn vdev_names(eal_args: &[String]) -> Vec<String> {
     out
 }
 
+/// What af_packet keeps of its ring frame size (`framesz`) out of the
+/// mbuf: the TPACKET v2 header, aligned, less the sockaddr_ll it counts.
+pub const AF_PACKET_FRAME_OVERHEAD: u32 = 32;
+
+/// The `framesz` of each af_packet vdev that sets one: (device, bytes).
+pub fn af_packet_framesz(eal_args: &[String]) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let mut it = eal_args.iter();
+    while let Some(a) = it.next() {
+        let spec = if a == "--vdev" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("--vdev=")
+        };
+        let Some(spec) = spec else { continue };
+        let mut parts = spec.split(',');
+        let dev = parts.next().unwrap_or("");
+        if !dev.starts_with("net_af_packet") && !dev.starts_with("eth_af_packet") {
+            continue;
+        }
+        for kv in parts {
+            if let Some(n) = kv.strip_prefix("framesz=").and_then(|v| v.parse().ok()) {
+                out.push((dev.to_string(), n));
+            }
+        }
+    }
+    out
+}
+
 /// Splits argv at the first `--` into (EAL args with argv[0], vtep args
 /// with a program name for clap).
 pub fn split_args(argv: &[String]) -> (Vec<String>, Vec<String>) {
@@ -174,6 +204,32 @@ impl Opts {
             return Err("--stats-period must be at least 1 second".into());
         }
         Ok(())
+    }
+
+    /// The mbuf data room for these EAL arguments: [`Opts::data_room`],
+    /// grown (when not explicit) to hold what an af_packet vdev's
+    /// `framesz` puts into one mbuf; an explicit one too small is an
+    /// error naming the option to raise, before the EAL says it its way.
+    pub fn data_room_for(&self, headroom: u16, eal_args: &[String]) -> Result<u16, String> {
+        let mut room = self.data_room(headroom)?;
+        for (dev, framesz) in af_packet_framesz(eal_args) {
+            let frame = framesz.saturating_sub(AF_PACKET_FRAME_OVERHEAD);
+            let need = frame + u32::from(headroom);
+            if need <= u32::from(room) {
+                continue;
+            }
+            room = match self.mbuf_size {
+                Some(sz) => {
+                    return Err(format!(
+                        "--vdev {dev} framesz={framesz} puts frames of up to {frame} bytes into one mbuf but --mbuf-size {sz} holds {}: raise --mbuf-size to {need} (or lower framesz)",
+                        sz.saturating_sub(headroom)
+                    ))
+                }
+                None => u16::try_from(need)
+                    .map_err(|_| format!("--vdev {dev} framesz={framesz} is too large for one mbuf"))?,
+            };
+        }
+        Ok(room)
     }
 
     /// mbuf data room: explicit, or one whole frame plus headroom.
@@ -237,6 +293,24 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(o.data_room(128).unwrap(), 2176);
+    }
+
+    #[test]
+    fn af_packet_framesz_sizes_the_mbufs_or_names_the_option() {
+        let eal = v("vtep --vdev net_af_packet0,iface=veth0,framesz=10240 --vdev=net_af_packet1,iface=veth1 --vdev net_pcap0,framesz=99999");
+        assert_eq!(
+            af_packet_framesz(&eal),
+            vec![("net_af_packet0".to_string(), 10240)]
+        );
+        let o = Opts::try_parse_from(v("vtep --max-pkt-len 9216")).unwrap();
+        assert_eq!(o.data_room_for(128, &eal).unwrap(), 10240 - 32 + 128);
+        assert_eq!(o.data_room_for(128, &v("vtep")).unwrap(), 9344);
+        let o = Opts::try_parse_from(v("vtep --max-pkt-len 9216 --mbuf-size 9344")).unwrap();
+        let e = o.data_room_for(128, &eal).unwrap_err();
+        assert!(e.contains("--vdev net_af_packet0 framesz=10240"), "{e}");
+        assert!(e.contains("raise --mbuf-size to 10336"), "{e}");
+        let small = v("vtep --vdev net_af_packet0,iface=veth0,framesz=2048");
+        assert_eq!(o.data_room_for(128, &small).unwrap(), 9344);
     }
 
     #[test]

@@ -40,8 +40,12 @@ live changes (workers keep forwarding; IGMP follows):
   help                       this list
   quit                       stop workers, print final stats, exit";
 
+/// The commands of io, mac, rxonly and txonly mode, for an unknown
+/// command's error.
 const EXPECTED: &str =
     "start, stop, show port stats all, clear port stats all, show config, help, quit";
+/// The commands of vxlan mode, for an unknown command's error.
+const EXPECTED_VXLAN: &str = "start, stop, show port stats all, clear port stats all, show config, show ethernet-switching table, show ethernet-switching vxlan-tunnel-end-point remote, show vlans, show interfaces, show igmp membership, show arp, show lldp neighbors, clear ethernet-switching table, set vlans, delete vlans, set ethernet-switching static-mac, delete ethernet-switching static-mac, set ethernet-switching mac-table-aging-time, set interfaces, help, quit";
 
 /// A parsed operator command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,9 +208,16 @@ fn vlan_id(w: &str) -> Result<u16, String> {
     }
 }
 
-/// Parses one command line. Errors are one line: what is wrong and what
-/// was expected.
+/// Parses one command line as io mode knows it. Errors are one line: what
+/// is wrong and what was expected.
 pub fn parse(line: &str) -> Result<Command, String> {
+    parse_in(line, false)
+}
+
+/// Parses one command line; an unknown command's error lists the commands
+/// of the running mode (`vxlan` or not).
+pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
+    let expected = if vxlan { EXPECTED_VXLAN } else { EXPECTED };
     let mut words: Vec<&str> = line.split_whitespace().collect();
     let json = words.contains(&"--json");
     words.retain(|w| *w != "--json");
@@ -285,7 +296,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
             ),
             _ => {
                 return Err(format!(
-                    "unknown command \"{}\": expected one of: {EXPECTED}",
+                    "unknown command \"{}\": expected one of: {expected}",
                     words.join(" ")
                 ))
             }
@@ -574,5 +585,19 @@ mod tests {
             assert_eq!(e, want);
             assert!(!e.contains('\n'));
         }
+    }
+
+    #[test]
+    fn unknown_command_lists_the_running_modes_commands() {
+        let e = parse_in("frobnicate", true).unwrap_err();
+        assert_eq!(
+            e,
+            format!("unknown command \"frobnicate\": expected one of: {EXPECTED_VXLAN}")
+        );
+        assert!(e.contains("show ethernet-switching table") && e.contains("show arp"));
+        assert!(!parse_in("frobnicate", false)
+            .unwrap_err()
+            .contains("show vlans"));
+        assert_eq!(parse_in("show vlans", true), parse("show vlans"));
     }
 }

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     let code = if argv.get(1).map(String::as_str) == Some("ctl") {

@@ -1,19 +1,18 @@
 //! The VXLAN L2 gateway as the control thread sees it: the configuration
 //! compiled into a forwarding view and published to the workers, the MAC
 //! table (static entries, aging, clearing), punted frames, the too-big
-//! warning of the seed's MTU caveat, and the switching show commands.
+//! warning of the seed's MTU caveat, and live changes. The switching
+//! shows read it (`show::{mac_table, vteps, vlans, interfaces}`).
 
-use crate::app::PortInfo;
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
 use crate::ctl::{Command, MacTarget};
+use crate::ports::{PortInfo, PortRef};
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
-use dataplane::mactable::{Dest, MacTable};
+use dataplane::mactable::{Dest, MacTable, Memo};
 use dataplane::worker::ViewMailbox;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,24 +28,6 @@ const WARN_EVERY: Duration = Duration::from_secs(60);
 /// Seconds on the workers' clock (TSC based), for learning and aging.
 pub fn now_secs() -> u32 {
     (dpdk::tsc() / dpdk::tsc_hz().max(1)) as u32
-}
-
-/// A port the EAL brought up: DPDK name, id, MAC.
-#[derive(Clone, Debug)]
-pub struct PortRef {
-    pub name: String,
-    pub id: u16,
-    pub mac: Mac,
-}
-
-impl From<&PortInfo> for PortRef {
-    fn from(p: &PortInfo) -> Self {
-        PortRef {
-            name: p.name.clone(),
-            id: p.port.0,
-            mac: p.mac,
-        }
-    }
 }
 
 /// Compiles the configuration for the ports the EAL brought up.
@@ -165,6 +146,11 @@ pub struct Switch {
     pub macs: Arc<MacTable>,
     /// One per worker (single writer each); shows sum them.
     pub counters: Vec<Arc<Counters>>,
+    /// The control thread's frames bridged by `bridge::control_input`:
+    /// counted apart from the workers', summed with them in the shows.
+    pub ctl_counters: Counters,
+    /// The control thread's own memo of the MAC table.
+    pub ctl_memo: Memo,
     pub mailboxes: Vec<Arc<ViewMailbox>>,
     pub punts: Vec<Arc<ArrayQueue<(u16, Mbuf)>>>,
     /// Remote VTEP → Junos-style logical interface number.
@@ -200,6 +186,8 @@ impl Switch {
             view,
             macs,
             counters: (0..nb_workers).map(|_| Arc::new(Counters::new())).collect(),
+            ctl_counters: Counters::new(),
+            ctl_memo: Memo::default(),
             mailboxes,
             punts: (0..nb_workers)
                 .map(|_| Arc::new(ArrayQueue::new(PUNT_RING)))
@@ -259,6 +247,8 @@ impl Switch {
             let biggest = self
                 .counters
                 .iter()
+                .map(|c| &**c)
+                .chain(std::iter::once(&self.ctl_counters))
                 .map(|c| c.too_big[v.vlan_id as usize].encap.get())
                 .max()
                 .unwrap_or(0);
@@ -293,7 +283,7 @@ impl Switch {
         }
     }
 
-    fn vlan_name(&self, id: u16) -> String {
+    pub(crate) fn vlan_name(&self, id: u16) -> String {
         self.bridge
             .vlans
             .iter()
@@ -302,7 +292,7 @@ impl Switch {
             .unwrap_or_else(|| format!("vlan{id}"))
     }
 
-    fn port_name(&self, port: u16) -> String {
+    pub(crate) fn port_name(&self, port: u16) -> String {
         self.bridge
             .ports
             .iter()
@@ -311,238 +301,26 @@ impl Switch {
             .unwrap_or_else(|| format!("port{port}"))
     }
 
-    fn ifl(&mut self, ip: Ipv4Addr) -> u32 {
+    /// The Junos-style logical interface number of a remote VTEP, given
+    /// on first sight.
+    pub(crate) fn ifl(&mut self, ip: Ipv4Addr) -> u32 {
         let next = FIRST_VTEP_IFL + self.vtep_ifl.len() as u32;
         *self.vtep_ifl.entry(ip).or_insert(next)
     }
 
-    fn sum(&self, f: impl Fn(&Counters) -> u64) -> u64 {
-        self.counters.iter().map(|c| f(c)).sum()
+    /// A counter summed over the workers and the control thread.
+    pub(crate) fn sum(&self, f: impl Fn(&Counters) -> u64) -> u64 {
+        self.counters.iter().map(|c| f(c)).sum::<u64>() + f(&self.ctl_counters)
     }
 
-    /// `show ethernet-switching table [vlan-id N]`, shaped like Junos.
-    pub fn show_table(&mut self, vlan: Option<u16>, json: bool) -> Result<String, String> {
-        if let Some(v) = vlan {
-            if !self.bridge.vlans.iter().any(|x| x.vlan_id == v) {
-                return Err(format!("no VLAN with vlan-id {v}"));
-            }
-        }
-        let now = now_secs();
-        let mut rows = Vec::new();
-        self.macs.for_each(|vl, mac, e| {
-            if vlan.is_none_or(|v| v == vl) {
-                rows.push((vl, mac, e));
-            }
-        });
-        rows.sort_by_key(|r| (r.0, r.1));
-        let mut out = Vec::new();
-        for (vl, mac, e) in rows {
-            let (ifname, remote) = match e.dest {
-                Dest::Port(p) => (format!("{}.0", self.port_name(p)), None),
-                Dest::Vtep(ip) => {
-                    let ip = Ipv4Addr::from(ip);
-                    (format!("vtep.{}", self.ifl(ip)), Some(ip))
-                }
-            };
-            let age = (!e.is_static).then(|| now.saturating_sub(e.last_seen));
-            out.push((
-                self.vlan_name(vl),
-                vl,
-                mac,
-                if e.is_static { "S" } else { "D" },
-                age,
-                ifname,
-                remote,
-            ));
-        }
-        let learned = out.iter().filter(|r| r.3 == "D").count();
-        if json {
-            let entries: Vec<Value> = out
-                .iter()
-                .map(|(n, id, mac, fl, age, ifn, rem)| {
-                    json!({"vlan": n, "vlan-id": id, "mac": mac.to_string(), "flags": fl, "age": age,
-                           "interface": ifn, "remote-vtep": rem.map(|r| r.to_string())})
-                })
-                .collect();
-            return Ok(serde_json::to_string_pretty(
-                &json!({"entries": entries, "total": out.len(), "learned": learned}),
-            )
-            .unwrap());
-        }
-        let mut s = String::new();
-        let _ = writeln!(s, "\nMAC flags (S - static MAC, D - dynamic MAC, L - locally learned, R - remote PE MAC)\n");
-        let _ = writeln!(
-            s,
-            "Ethernet switching table : {} entries, {} learned",
-            out.len(),
-            learned
-        );
-        let _ = writeln!(s, "Routing instance : default-switch");
-        let _ = writeln!(
-            s,
-            "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
-            "Vlan", "MAC", "MAC", "Age", "Logical"
-        );
-        let _ = writeln!(
-            s,
-            "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
-            "name", "address", "flags", "", "interface"
-        );
-        for (n, _, mac, fl, age, ifn, _) in &out {
-            let age = age.map(|a| a.to_string()).unwrap_or_else(|| "-".into());
-            let _ = writeln!(
-                s,
-                "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
-                n,
-                mac.to_string(),
-                fl,
-                age,
-                ifn
-            );
-        }
-        Ok(s)
+    /// Entries of `vlan` aged out so far.
+    pub(crate) fn aged(&self, vlan: u16) -> u64 {
+        self.aged[vlan as usize & 4095]
     }
 
-    /// `show ethernet-switching vxlan-tunnel-end-point remote`.
-    pub fn show_vteps(&mut self, json: bool) -> String {
-        let mut per: BTreeMap<Ipv4Addr, (usize, std::collections::BTreeSet<u32>)> = BTreeMap::new();
-        let mut vni_of = BTreeMap::new();
-        for v in &self.bridge.vlans {
-            if let Some(vni) = v.vni {
-                vni_of.insert(v.vlan_id, vni);
-                if let bridge::Flood::Static(list) = &v.flood {
-                    for ip in list {
-                        per.entry(*ip).or_default().1.insert(vni);
-                    }
-                }
-            }
-        }
-        self.macs.for_each(|vl, _, e| {
-            if let Dest::Vtep(ip) = e.dest {
-                let ent = per.entry(Ipv4Addr::from(ip)).or_default();
-                ent.0 += 1;
-                if let Some(v) = vni_of.get(&vl) {
-                    ent.1.insert(*v);
-                }
-            }
-        });
-        let mut rows = Vec::new();
-        for (ip, (n, vnis)) in per {
-            let ifl = self.ifl(ip);
-            let nh = self.view.next_hop(ip);
-            let mac = self.view.next_hop_mac(u32::from(ip));
-            rows.push((ip, ifl, n, vnis, nh, mac));
-        }
-        let src = self
-            .bridge
-            .underlay
-            .as_ref()
-            .map(|u| u.ip.to_string())
-            .unwrap_or_default();
-        if json {
-            let v: Vec<Value> = rows
-                .iter()
-                .map(|(ip, ifl, n, vnis, nh, mac)| {
-                    json!({"remote-vtep": ip.to_string(), "interface": format!("vtep.{ifl}"), "macs": n,
-                           "vnis": vnis.iter().collect::<Vec<_>>(), "next-hop": nh.map(|x| x.to_string()),
-                           "next-hop-mac": mac.map(|m| m.to_string())})
-                })
-                .collect();
-            return serde_json::to_string_pretty(&json!({"source": src, "remotes": v})).unwrap();
-        }
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "Logical System Name       Id  SVTEP-IP         IFL   L3-Idx"
-        );
-        let _ = writeln!(s, "<default>                 0   {src:<16} lo0.0    0");
-        let _ = writeln!(s, " RVTEP-IP         IFL-Idx   Interface    MACs  VNIs          Next-hop         Next-hop MAC");
-        for (ip, ifl, n, vnis, nh, mac) in rows {
-            let vn: Vec<String> = vnis.iter().map(|v| v.to_string()).collect();
-            let _ = writeln!(
-                s,
-                " {:<16} {:<9} {:<12} {:<5} {:<13} {:<16} {}",
-                ip.to_string(),
-                ifl,
-                format!("vtep.{ifl}"),
-                n,
-                vn.join(","),
-                nh.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-                mac.map(|m| m.to_string())
-                    .unwrap_or_else(|| "unresolved".into())
-            );
-        }
-        s
-    }
-
-    /// `show vlans`: mapping and per-VLAN counters.
-    pub fn show_vlans(&self, json: bool) -> String {
-        let mut rows = Vec::new();
-        for v in &self.bridge.vlans {
-            let id = v.vlan_id as usize;
-            let c = |f: fn(&bridge::VlanCounters) -> u64| self.sum(|w| f(&w.vlan[id]));
-            let ports: Vec<String> = self
-                .bridge
-                .ports
-                .iter()
-                .filter(|p| match &p.mode {
-                    PortMode::Access(a) => *a == v.vlan_id,
-                    PortMode::Trunk(t) => t.contains(&v.vlan_id),
-                    PortMode::Underlay => false,
-                })
-                .map(|p| p.name.clone())
-                .collect();
-            let flood = match &v.flood {
-                bridge::Flood::Group(g) => format!("group {g}"),
-                bridge::Flood::Static(l) if v.vni.is_some() => {
-                    format!(
-                        "static {}",
-                        l.iter()
-                            .map(|x| x.to_string())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    )
-                }
-                bridge::Flood::Static(_) => "-".into(),
-            };
-            rows.push(json!({
-                "name": v.name, "vlan-id": v.vlan_id, "vni": v.vni, "bum": flood,
-                "encapsulate-inner-vlan": v.encap_inner_vlan, "decapsulate-accept-inner-vlan": v.decap_accept_inner_vlan,
-                "irb": v.irb.map(|(a, p)| format!("{a}/{p}")), "interfaces": ports,
-                "rx": c(|x| x.rx.get()), "tx": c(|x| x.tx.get()), "encap": c(|x| x.encap.get()),
-                "decap": c(|x| x.decap.get()), "flood": c(|x| x.flood.get()), "learned": c(|x| x.learned.get()),
-                "moved": c(|x| x.moved.get()), "aged": self.aged[id], "learn-failed": c(|x| x.learn_failed.get()),
-            }));
-        }
-        if json {
-            return serde_json::to_string_pretty(&json!({"vlans": rows})).unwrap();
-        }
-        let mut s = String::new();
-        for r in rows {
-            let _ = writeln!(
-                s,
-                "{} (vlan-id {}, vni {}, {}) interfaces: {} irb: {}",
-                r["name"].as_str().unwrap_or(""),
-                r["vlan-id"],
-                r["vni"],
-                r["bum"].as_str().unwrap_or(""),
-                r["interfaces"]
-                    .as_array()
-                    .map(|a| a
-                        .iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "))
-                    .unwrap_or_default(),
-                r["irb"].as_str().unwrap_or("-"),
-            );
-            let _ = writeln!(
-                s,
-                "  rx {} tx {} encap {} decap {} flood {} learned {} moved {} aged {} learn-failed {}",
-                r["rx"], r["tx"], r["encap"], r["decap"], r["flood"], r["learned"], r["moved"], r["aged"], r["learn-failed"]
-            );
-        }
-        s
+    /// Frames the workers punted to the control thread so far.
+    pub(crate) fn punted(&self) -> u64 {
+        self.punted
     }
 
     /// Drop counters by name, summed over workers.
@@ -551,42 +329,6 @@ impl Switch {
             .iter()
             .map(|d| (d.name(), self.sum(|c| c.drop_count(*d))))
             .collect()
-    }
-
-    /// The switching part of `show interfaces`: per-port role and the
-    /// gateway's drop counters and warnings.
-    pub fn interfaces_json(&self, name: Option<&str>) -> Result<Value, String> {
-        let ports: Vec<Value> = self
-            .bridge
-            .ports
-            .iter()
-            .filter(|p| name.is_none_or(|n| n == p.name))
-            .map(|p| {
-                let (mode, vlans): (&str, Vec<u16>) = match &p.mode {
-                    PortMode::Access(v) => ("access", vec![*v]),
-                    PortMode::Trunk(t) => ("trunk", t.clone()),
-                    PortMode::Underlay => ("underlay", vec![]),
-                };
-                let desc = self.config.interface(&p.name).and_then(|i| i.description.clone());
-                let addr = self.config.interface(&p.name).and_then(|i| i.address()).map(|a| a.to_string());
-                json!({"name": p.name, "port": p.port_id, "mode": mode, "vlans": vlans, "mtu": p.mtu,
-                       "mac": p.mac.to_string(), "description": desc, "address": addr})
-            })
-            .collect();
-        if let Some(n) = name {
-            if ports.is_empty() {
-                return Err(format!("no interface named \"{n}\""));
-            }
-        }
-        let drops: serde_json::Map<String, Value> = self
-            .drops()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), json!(v)))
-            .collect();
-        Ok(
-            json!({"interfaces": ports, "drops": drops, "punted": self.punted,
-                  "too-big-warnings": self.warnings}),
-        )
     }
 
     /// A live configuration change: validated like a file, compiled, and

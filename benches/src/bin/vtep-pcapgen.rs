@@ -5,6 +5,8 @@
 //! Everything is deterministic: the same arguments always produce the same
 //! file, byte for byte.
 
+#![forbid(unsafe_code)]
+
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::net::Ipv4Addr;
