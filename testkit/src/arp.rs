@@ -1,6 +1,18 @@
 //! ARP and RARP bodies (RFC 826, RFC 903), every field settable.
 
-use crate::ethernet::{ethertype, Mac};
+use crate::ethernet::{ethertype, Eth, Mac};
+
+impl Eth {
+    /// An ARP packet (EtherType 0x0806) in this frame.
+    pub fn arp(self, arp: &Arp) -> Vec<u8> {
+        self.payload(ethertype::ARP, &arp.to_bytes())
+    }
+
+    /// An ARP-format packet with the RARP EtherType (0x8035).
+    pub fn rarp(self, arp: &Arp) -> Vec<u8> {
+        self.payload(ethertype::RARP, &arp.to_bytes())
+    }
+}
 use std::net::Ipv4Addr;
 
 /// An ARP packet's 28 bytes for Ethernet and IPv4; the public fields let

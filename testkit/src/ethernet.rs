@@ -1,8 +1,5 @@
 //! Ethernet II with any number of 802.1Q (or other TPID) tags.
 
-use crate::arp::Arp;
-use crate::ipv4::Ipv4;
-use crate::lldp::Lldp;
 use std::net::Ipv4Addr;
 
 /// A MAC address as its six bytes.
@@ -160,26 +157,6 @@ impl Eth {
             f.resize(MIN_FRAME_LEN, 0);
         }
         f
-    }
-
-    /// An IPv4 packet from `src` to `dst` in this frame.
-    pub fn ipv4(self, src: impl Into<Ipv4Addr>, dst: impl Into<Ipv4Addr>) -> Ipv4 {
-        Ipv4::new(self, src.into(), dst.into())
-    }
-
-    /// An ARP packet (EtherType 0x0806) in this frame.
-    pub fn arp(self, arp: &Arp) -> Vec<u8> {
-        self.payload(ethertype::ARP, &arp.to_bytes())
-    }
-
-    /// An ARP-format packet with the RARP EtherType (0x8035).
-    pub fn rarp(self, arp: &Arp) -> Vec<u8> {
-        self.payload(ethertype::RARP, &arp.to_bytes())
-    }
-
-    /// An LLDPDU (EtherType 0x88cc) in this frame; add its TLVs.
-    pub fn lldp(self) -> Lldp {
-        Lldp::new(self)
     }
 }
 

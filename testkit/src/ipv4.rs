@@ -3,8 +3,16 @@
 
 use crate::checksum::internet_checksum;
 use crate::ethernet::{ethertype, Eth};
-use crate::udp::Udp;
 use std::net::Ipv4Addr;
+
+// The builder chain is defined where each step's type lives, so the
+// modules depend one way: ethernet <- ipv4 <- udp.
+impl Eth {
+    /// An IPv4 packet from `src` to `dst` in this frame.
+    pub fn ipv4(self, src: impl Into<Ipv4Addr>, dst: impl Into<Ipv4Addr>) -> Ipv4 {
+        Ipv4::new(self, src.into(), dst.into())
+    }
+}
 
 /// IP protocol numbers the tests use.
 pub mod ip_proto {
@@ -191,11 +199,6 @@ impl Ipv4 {
     /// with [`Ipv4::protocol`].
     pub fn payload(self, payload: &[u8]) -> Vec<u8> {
         self.carry(0, payload)
-    }
-
-    /// A UDP datagram in this packet.
-    pub fn udp(self, sport: u16, dport: u16) -> Udp {
-        Udp::new(self, sport, dport)
     }
 
     /// An ICMP message (as [`crate::icmp`] builds it) in this packet.

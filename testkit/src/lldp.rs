@@ -3,6 +3,13 @@
 
 use crate::ethernet::{ethertype, Eth, Mac};
 
+impl Eth {
+    /// An LLDPDU (EtherType 0x88cc) in this frame; add its TLVs.
+    pub fn lldp(self) -> Lldp {
+        Lldp::new(self)
+    }
+}
+
 pub const TLV_END: u8 = 0;
 pub const TLV_CHASSIS_ID: u8 = 1;
 pub const TLV_PORT_ID: u8 = 2;

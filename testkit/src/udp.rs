@@ -3,6 +3,13 @@
 use crate::checksum::ones_complement_sum;
 use crate::ipv4::{ip_proto, Ipv4};
 
+impl Ipv4 {
+    /// A UDP datagram in this packet.
+    pub fn udp(self, sport: u16, dport: u16) -> Udp {
+        Udp::new(self, sport, dport)
+    }
+}
+
 /// The IANA VXLAN port.
 pub const VXLAN_PORT: u16 = 4789;
 
