@@ -309,11 +309,7 @@ impl App {
             eal.wait_lcore(*lcore);
         }
         if let Mode::Vxlan(gw) = &mut self.mode {
-            let sw = &mut gw.switch;
-            sw.poll(|_, m| drop(m));
-            for m in &sw.mailboxes {
-                drop(m.reap());
-            }
+            gw.switch.drain();
         }
         let zero = Snapshot::default();
         let now = Snapshot::take(&self.ports, &self.stats);
@@ -334,6 +330,9 @@ impl App {
         for p in &self.ports {
             p.port.close();
         }
+        // Whatever could still hold an mbuf goes now, while the pool is
+        // alive: never after it, as the fields' drop order would have it.
+        self.mode = Mode::Plain;
         let in_use = self.pool.in_use();
         if in_use != 0 {
             eprintln!(

@@ -210,6 +210,24 @@ impl Switch {
         }
     }
 
+    /// At shutdown, once the workers have stopped: frees every punted
+    /// frame still queued and every view given back, however many there
+    /// are (the control loop's bounded poll leaves a full ring behind
+    /// under a storm). Returns how many frames it freed.
+    pub fn drain(&mut self) -> usize {
+        for m in &self.mailboxes {
+            drop(m.reap());
+        }
+        let mut n = 0;
+        for q in &self.punts {
+            while let Some((_, m)) = q.pop() {
+                drop::<Mbuf>(m);
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Periodic work: reap old views, drain punts, age, warn. Bounded.
     pub fn poll(&mut self, mut on_punt: impl FnMut(u16, Mbuf)) {
         for m in &self.mailboxes {
