@@ -107,7 +107,7 @@ fn bring_up_and_serve(
     config: Option<Config>,
     eal_args: Vec<String>,
     data_room: u16,
-    listener: ctl::Server,
+    mut listener: ctl::Server,
 ) -> Result<i32, String> {
     let up: BroughtUp = bringup::bring_up(eal, &opts, config, &eal_args, data_room)?;
     let mode = match up.switch {
@@ -131,7 +131,7 @@ fn bring_up_and_serve(
     };
     println!("vtep: forwarding; control socket {}", app.socket.display());
     let prompt = app.opts.interactive.then(ctl::spawn_prompt);
-    let code = app.control_loop(&listener, prompt.as_ref());
+    let code = app.control_loop(&mut listener, prompt.as_ref());
     let code2 = app.shutdown(eal);
     drop(listener);
     Ok(code.max(code2))
@@ -139,7 +139,7 @@ fn bring_up_and_serve(
 
 impl App {
     /// The main lcore's loop: commands, periodic stats, signals.
-    fn control_loop(&mut self, listener: &ctl::Server, prompt: Option<&ctl::Prompt>) -> i32 {
+    fn control_loop(&mut self, listener: &mut ctl::Server, prompt: Option<&ctl::Prompt>) -> i32 {
         let period = self.opts.stats_period.map(Duration::from_secs);
         let mut next_stats = period.map(|p| Instant::now() + p);
         let mut period_snap = Snapshot::take(&self.ports, &self.stats);
