@@ -371,11 +371,13 @@ fn vxlan_command(gw: &mut Gateway, tx: CtlPorts, cmd: Command) -> Reply {
     };
     let now = Instant::now();
     match cmd {
-        Command::ShowMacTable { vlan, json } => match show::mac_table::MacTable::of(sw, vlan) {
-            Ok(d) if json => Reply::text(show::pretty(&d)),
-            Ok(d) => Reply::text(d.text()),
-            Err(e) => Reply::error(e),
-        },
+        Command::ShowMacTable { vlan, json, page } => {
+            match show::mac_table::MacTable::of(sw, vlan, page) {
+                Ok(d) if json => Reply::text(show::pretty(&d)),
+                Ok(d) => Reply::text(d.text()),
+                Err(e) => Reply::error(e),
+            }
+        }
         Command::ShowVteps { json } => {
             let d = show::vteps::Vteps::of(sw);
             Reply::text(if json { show::pretty(&d) } else { d.text() })

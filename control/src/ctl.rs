@@ -18,8 +18,8 @@ commands (add --json to any show command):
   show port stats all        per-port counters and rates since the last show
   clear port stats all       zero the port counters
   show config                effective options, ports and workers
-  show ethernet-switching table [vlan-id N]
-                             the MAC table (vxlan mode)
+  show ethernet-switching table [vlan-id N] [start N] [count N]
+                             the MAC table (vxlan mode), 1000 rows a page
   show ethernet-switching vxlan-tunnel-end-point remote
                              remote VTEPs, their MACs and next hops
   show vlans                 VLAN/VNI mapping and per-VLAN counters
@@ -74,6 +74,7 @@ pub enum Command {
     ShowMacTable {
         vlan: Option<u16>,
         json: bool,
+        page: Page,
     },
     ShowVteps {
         json: bool,
@@ -108,6 +109,72 @@ pub enum Command {
         name: String,
         mtu: u16,
     },
+}
+
+/// Which rows of a long table a show returns: `start N` skips the first
+/// N, `count N` returns at most N (default [`Page::DEFAULT_COUNT`]), so a
+/// show of a million MACs stays a bounded answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub start: usize,
+    pub count: usize,
+}
+
+impl Page {
+    pub const DEFAULT_COUNT: usize = 1000;
+    /// The most one show returns, `count` or not.
+    pub const MAX_COUNT: usize = 100_000;
+}
+
+impl Default for Page {
+    fn default() -> Page {
+        Page {
+            start: 0,
+            count: Page::DEFAULT_COUNT,
+        }
+    }
+}
+
+/// `show ethernet-switching table [vlan-id N] [start N] [count N]`.
+fn parse_show_mac_table(w: &[&str], json: bool) -> Result<Command, String> {
+    let mut vlan = None;
+    let mut page = Page::default();
+    let mut it = w[3..].iter();
+    while let Some(k) = it.next() {
+        let Some(v) = it.next() else {
+            return Err(match *k {
+                "vlan-id" => format!(
+                    "incomplete command \"{}\": expected a VLAN id after vlan-id",
+                    w.join(" ")
+                ),
+                "start" | "count" => format!(
+                    "incomplete command \"{}\": expected a number after {k}",
+                    w.join(" ")
+                ),
+                _ => unknown_show_switching(w),
+            });
+        };
+        let number = |max: usize| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| format!("{k} \"{v}\" is not a number (0-{max})"))
+        };
+        match *k {
+            "vlan-id" => vlan = Some(vlan_id(v)?),
+            "start" => page.start = number(usize::MAX)?,
+            "count" => page.count = number(Page::MAX_COUNT)?,
+            _ => return Err(unknown_show_switching(w)),
+        }
+    }
+    Ok(Command::ShowMacTable { vlan, json, page })
+}
+
+fn unknown_show_switching(w: &[&str]) -> String {
+    format!(
+        "unknown command \"{}\": expected \"show ethernet-switching table [vlan-id N] [start N] [count N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\"",
+        w.join(" ")
+    )
 }
 
 /// `set vlans NAME vlan-id N [vxlan …]`.
@@ -231,8 +298,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
             ["show", "port", "stats", "all"] => Command::ShowPortStats { json },
             ["clear", "port", "stats", "all"] => Command::ClearPortStats,
             ["show", "config"] => Command::ShowConfig { json },
-        ["show", "ethernet-switching", "table"] => Command::ShowMacTable { vlan: None, json },
-        ["show", "ethernet-switching", "table", "vlan-id", v] => Command::ShowMacTable { vlan: Some(vlan_id(v)?), json },
+        ["show", "ethernet-switching", "table", ..] => parse_show_mac_table(&words, json)?,
         ["show", "ethernet-switching", "vxlan-tunnel-end-point", "remote"] => Command::ShowVteps { json },
         ["show", "vlans"] => Command::ShowVlans { json },
         ["show", "igmp", "membership"] => Command::ShowIgmp { json },
@@ -242,7 +308,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
         ["show", "interfaces", n] => Command::ShowInterfaces { name: Some(n.to_string()), json },
         ["clear", "ethernet-switching", "table"] => Command::ClearMacTable { vlan: None },
         ["clear", "ethernet-switching", "table", "vlan-id", v] => Command::ClearMacTable { vlan: Some(vlan_id(v)?) },
-        ["show", "ethernet-switching", "table", "vlan-id"] | ["clear", "ethernet-switching", "table", "vlan-id"] => {
+        ["clear", "ethernet-switching", "table", "vlan-id"] => {
             return Err(format!("incomplete command \"{}\": expected a VLAN id after vlan-id", words.join(" ")))
         }
         ["set", "vlans", ..] => parse_set_vlan(&words)?,
@@ -272,12 +338,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
                 words.join(" ")
             ))
         }
-        ["show", "ethernet-switching", ..] => {
-            return Err(format!(
-                "unknown command \"{}\": expected \"show ethernet-switching table [vlan-id N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\"",
-                words.join(" ")
-            ))
-        }
+        ["show", "ethernet-switching", ..] => return Err(unknown_show_switching(&words)),
             ["show", "port", "stats"] | ["show", "port"] => {
                 return Err(format!(
                     "incomplete command \"{}\": expected \"show port stats all\"",
@@ -725,7 +786,19 @@ mod tests {
             parse("show ethernet-switching table vlan-id 100 --json").unwrap(),
             Command::ShowMacTable {
                 vlan: Some(100),
-                json: true
+                json: true,
+                page: Page::default()
+            }
+        );
+        assert_eq!(
+            parse("show ethernet-switching table start 2000 vlan-id 7 count 50").unwrap(),
+            Command::ShowMacTable {
+                vlan: Some(7),
+                json: false,
+                page: Page {
+                    start: 2000,
+                    count: 50
+                }
             }
         );
         assert_eq!(
@@ -752,6 +825,10 @@ mod tests {
             ("set vlans v2 vlan-id 2 vxlan vni 2", "set vlans v2: give exactly one of multicast-group and static-remote-vteps"),
             ("set vlans v2 vlan-id 2 vxlan vni 99999999 multicast-group 239.1.1.1", "vni \"99999999\" is outside 0-16777215"),
             ("set ethernet-switching static-mac vlan v10 mac zz interface x", "mac \"zz\" is not a MAC address (aa:bb:cc:dd:ee:ff)"),
+            ("show ethernet-switching table count lots", "count \"lots\" is not a number (0-100000)"),
+            ("show ethernet-switching table count 100001", "count \"100001\" is not a number (0-100000)"),
+            ("show ethernet-switching table start", "incomplete command \"show ethernet-switching table start\": expected a number after start"),
+            ("show ethernet-switching table sideways 3", "unknown command \"show ethernet-switching table sideways 3\": expected \"show ethernet-switching table [vlan-id N] [start N] [count N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\""),
         ] {
             let e = parse(line).unwrap_err();
             assert_eq!(e, want);

@@ -138,3 +138,81 @@ fn silent_and_garbled_clients_do_not_delay_the_control_thread() {
     drop(silent);
     assert_clean_exit(&v.stop());
 }
+
+#[test]
+fn a_show_of_a_big_mac_table_comes_a_page_at_a_time() {
+    let dir = TempDir::new("ctl-page");
+    let cfg = dir.path("vtep.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[vtep]
+source-interface = "ul"
+[interfaces.ul]
+device = "net_null0"
+address = "192.168.24.4/24"
+[interfaces.trk]
+device = "net_pcap0"
+interface-mode = "trunk"
+vlan-members = ["v100"]
+[vlans.v100]
+vlan-id = 100
+"#,
+    )
+    .unwrap();
+    let hosts = 1500;
+    let frames: Vec<Vec<u8>> = (0..hosts)
+        .map(|i: usize| {
+            let src = [0x00, 0x50, 0x56, 0x20, (i >> 8) as u8, i as u8];
+            tagged(&udp_frame(64, src, BROADCAST, 0), 100)
+        })
+        .collect();
+    let rx = dir.path("rx.pcap");
+    pcap::write(&rx, &frames);
+    let mut eal = eal_base();
+    eal.extend([
+        "--vdev".to_string(),
+        "net_null0,no-rx=1".to_string(),
+        "--vdev".to_string(),
+        format!("net_pcap0,rx_pcap={}", rx.display()),
+    ]);
+    let c = cfg.display().to_string();
+    let v = Vtep::start(&eal, &["--config", &c], &dir.path("s"));
+    let t = Instant::now();
+    let first = loop {
+        let j = v.json("show ethernet-switching table");
+        if j["learned"] == hosts {
+            break j;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "not learned: {}",
+            j["learned"]
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let rows = |j: &serde_json::Value| j["entries"].as_array().unwrap().len();
+    assert_eq!(rows(&first), 1000, "one page by default");
+    assert_eq!(
+        (first["total"].as_u64(), first["more"].as_u64()),
+        (Some(1500), Some(500))
+    );
+    let j = v.json("show ethernet-switching table vlan-id 100 start 1400 count 60");
+    assert_eq!(rows(&j), 60);
+    assert_eq!(
+        (j["start"].as_u64(), j["more"].as_u64()),
+        (Some(1400), Some(40))
+    );
+    assert_eq!(j["entries"][0]["mac"], "00:50:56:20:05:78");
+    let j = v.json("show ethernet-switching table start 1490 count 100");
+    assert_eq!((rows(&j), j["more"].as_u64()), (10, Some(0)));
+    let (rc, text, _) = v.ctl("show ethernet-switching table");
+    assert_eq!(rc, 0);
+    assert!(
+        text.trim_end()
+            .ends_with("... 500 more (add start 1000 to the command for the next page)"),
+        "{text}"
+    );
+    assert_eq!(text.lines().filter(|l| l.contains("trk.0")).count(), 1000);
+    assert_clean_exit(&v.stop());
+}
