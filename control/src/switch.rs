@@ -6,7 +6,7 @@
 
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
 use crate::ctl::{Command, MacTarget};
-use crate::ports::{PortInfo, PortRef};
+use crate::ports::{PortInfo, PortRef, SendFailures};
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
@@ -162,6 +162,8 @@ pub struct Switch {
     pub warnings: Vec<String>,
     /// ARP-resolved next hops (the control plane's).
     resolved: Vec<(Ipv4Addr, Mac)>,
+    /// The control thread's frames that could not be sent, by reason.
+    pub send_failed: SendFailures,
 }
 
 impl Switch {
@@ -199,6 +201,7 @@ impl Switch {
             warned: BTreeMap::new(),
             warnings: Vec::new(),
             resolved: Vec::new(),
+            send_failed: SendFailures::default(),
         })
     }
 
