@@ -501,6 +501,7 @@ if (( SOAK > 0 )); then
   alive=0; kill -0 "$CHILD" 2>/dev/null && alive=1
   CTL_SOCK=$TMP/ctl.sock CTL_OUT=$LOGS/soak.counters.json; read_counters
   stop_child
+  if (( alive )); then vtep_exit_ok soak "$slog" || FAILED=1; fi
   "$REPORT" soak --rss "$rss" --seconds "$SOAK" $( (( alive )) || echo --died) >"$LOGS/soak.json" || FAILED=1
   SOAK_JSON=$(cat "$LOGS/soak.json")
   say "soak: $SOAK_JSON"

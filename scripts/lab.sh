@@ -74,7 +74,7 @@ parse_opts() {
 
 # ------------------------------------------------------------------- down --
 cmd_down() {
-  local n pid ns
+  local n pid ns rc failed=0
   for n in 1 2; do
     pid=$(cat "$STATE/spine$n.pid" 2>/dev/null || true)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -qa vtep "/proc/$pid/cmdline" 2>/dev/null; then
@@ -85,7 +85,21 @@ cmd_down() {
       for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$STATE/spine$n.pid" "$(spine_sock $n)"
+    # The spine's exit status, kept by the shell that waited for it: any
+    # but 0 fails `down` (3 is vtep's mbuf leak check), after the teardown.
+    if [ -n "$pid" ]; then
+      for _ in $(seq 20); do [ -s "$STATE/spine$n.rc" ] && break; sleep 0.1; done
+      rc=$(cat "$STATE/spine$n.rc" 2>/dev/null || true)
+      case "$rc" in
+        0) ;;
+        3) echo "lab: error: vtep spine$n leaked mbufs at shutdown (exit 3); last lines of $STATE/spine$n.log:" >&2
+           tail -n 5 "$STATE/spine$n.log" 2>/dev/null | sed 's/^/    /' >&2; failed=1 ;;
+        '') echo "lab: error: vtep spine$n (pid $pid) left no exit status" >&2; failed=1 ;;
+        *) echo "lab: error: vtep spine$n exited $rc at shutdown; last lines of $STATE/spine$n.log:" >&2
+           tail -n 5 "$STATE/spine$n.log" 2>/dev/null | sed 's/^/    /' >&2; failed=1 ;;
+      esac
+    fi
+    rm -f "$STATE/spine$n.pid" "$STATE/spine$n.rc" "$(spine_sock $n)"
     rm -rf "/var/run/dpdk/${P}spine$n"
   done
   # Every process still inside a lab namespace was started by this script
@@ -107,6 +121,7 @@ cmd_down() {
   left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${P}" || true)
   [ -z "$left" ] || { echo "lab: error: namespaces left: $left" >&2; return 1; }
   log "down: nothing of the lab is left"
+  return "$failed"
 }
 
 # --------------------------------------------------------------------- up --
@@ -185,9 +200,14 @@ start_vtep() {
   mapfile -t argv < <(vtep_cmdline "$n")
   echo "ip netns exec $ns ${argv[*]}" > "$STATE/spine$n.cmd"
   log "spine$n: ip netns exec $ns ${argv[*]}"
-  setsid nohup ip netns exec "$ns" "${argv[@]}" > "$logf" 2>&1 < /dev/null &
-  pid=$!
-  echo "$pid" > "$STATE/spine$n.pid"
+  rm -f "$STATE/spine$n.pid" "$STATE/spine$n.rc"
+  # A small shell waits for vtep and keeps its exit status for `down`
+  # (3: mbufs leaked at shutdown); the pid file names vtep itself.
+  setsid nohup ip netns exec "$ns" bash -c \
+    '"$@" & echo $! > "$0.pid"; wait $!; echo $? > "$0.rc"' "$STATE/spine$n" "${argv[@]}" \
+    > "$logf" 2>&1 < /dev/null &
+  for _ in $(seq 50); do [ -s "$STATE/spine$n.pid" ] && break; sleep 0.1; done
+  [ -s "$STATE/spine$n.pid" ] || { echo "lab: error: vtep spine$n did not start; see $logf" >&2; return 1; }
 }
 
 wait_vtep() {

@@ -107,7 +107,7 @@ fn bring_up_and_serve(
     config: Option<Config>,
     eal_args: Vec<String>,
     data_room: u16,
-    listener: ctl::Server,
+    mut listener: ctl::Server,
 ) -> Result<i32, String> {
     let up: BroughtUp = bringup::bring_up(eal, &opts, config, &eal_args, data_room)?;
     let mode = match up.switch {
@@ -131,7 +131,7 @@ fn bring_up_and_serve(
     };
     println!("vtep: forwarding; control socket {}", app.socket.display());
     let prompt = app.opts.interactive.then(ctl::spawn_prompt);
-    let code = app.control_loop(&listener, prompt.as_ref());
+    let code = app.control_loop(&mut listener, prompt.as_ref());
     let code2 = app.shutdown(eal);
     drop(listener);
     Ok(code.max(code2))
@@ -139,7 +139,7 @@ fn bring_up_and_serve(
 
 impl App {
     /// The main lcore's loop: commands, periodic stats, signals.
-    fn control_loop(&mut self, listener: &ctl::Server, prompt: Option<&ctl::Prompt>) -> i32 {
+    fn control_loop(&mut self, listener: &mut ctl::Server, prompt: Option<&ctl::Prompt>) -> i32 {
         let period = self.opts.stats_period.map(Duration::from_secs);
         let mut next_stats = period.map(|p| Instant::now() + p);
         let mut period_snap = Snapshot::take(&self.ports, &self.stats);
@@ -309,11 +309,7 @@ impl App {
             eal.wait_lcore(*lcore);
         }
         if let Mode::Vxlan(gw) = &mut self.mode {
-            let sw = &mut gw.switch;
-            sw.poll(|_, m| drop(m));
-            for m in &sw.mailboxes {
-                drop(m.reap());
-            }
+            gw.switch.drain();
         }
         let zero = Snapshot::default();
         let now = Snapshot::take(&self.ports, &self.stats);
@@ -334,6 +330,9 @@ impl App {
         for p in &self.ports {
             p.port.close();
         }
+        // Whatever could still hold an mbuf goes now, while the pool is
+        // alive: never after it, as the fields' drop order would have it.
+        self.mode = Mode::Plain;
         let in_use = self.pool.in_use();
         if in_use != 0 {
             eprintln!(
@@ -372,11 +371,13 @@ fn vxlan_command(gw: &mut Gateway, tx: CtlPorts, cmd: Command) -> Reply {
     };
     let now = Instant::now();
     match cmd {
-        Command::ShowMacTable { vlan, json } => match show::mac_table::MacTable::of(sw, vlan) {
-            Ok(d) if json => Reply::text(show::pretty(&d)),
-            Ok(d) => Reply::text(d.text()),
-            Err(e) => Reply::error(e),
-        },
+        Command::ShowMacTable { vlan, json, page } => {
+            match show::mac_table::MacTable::of(sw, vlan, page) {
+                Ok(d) if json => Reply::text(show::pretty(&d)),
+                Ok(d) => Reply::text(d.text()),
+                Err(e) => Reply::error(e),
+            }
+        }
         Command::ShowVteps { json } => {
             let d = show::vteps::Vteps::of(sw);
             Reply::text(if json { show::pretty(&d) } else { d.text() })

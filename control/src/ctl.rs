@@ -1,14 +1,14 @@
 //! Operator commands: one parser for the `vtep>` prompt and the control
-//! socket, the socket server (unix, mode 0600, polled by the control
-//! thread) and the `vtep ctl` client.
+//! socket, the socket server (unix, mode 0600, non-blocking, polled by
+//! the control thread) and the `vtep ctl` client.
 
 use crossbeam::channel::{self, Receiver, Sender};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wire::Mac;
 
 pub const HELP: &str = "\
@@ -18,8 +18,8 @@ commands (add --json to any show command):
   show port stats all        per-port counters and rates since the last show
   clear port stats all       zero the port counters
   show config                effective options, ports and workers
-  show ethernet-switching table [vlan-id N]
-                             the MAC table (vxlan mode)
+  show ethernet-switching table [vlan-id N] [start N] [count N]
+                             the MAC table (vxlan mode), 1000 rows a page
   show ethernet-switching vxlan-tunnel-end-point remote
                              remote VTEPs, their MACs and next hops
   show vlans                 VLAN/VNI mapping and per-VLAN counters
@@ -74,6 +74,7 @@ pub enum Command {
     ShowMacTable {
         vlan: Option<u16>,
         json: bool,
+        page: Page,
     },
     ShowVteps {
         json: bool,
@@ -108,6 +109,72 @@ pub enum Command {
         name: String,
         mtu: u16,
     },
+}
+
+/// Which rows of a long table a show returns: `start N` skips the first
+/// N, `count N` returns at most N (default [`Page::DEFAULT_COUNT`]), so a
+/// show of a million MACs stays a bounded answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub start: usize,
+    pub count: usize,
+}
+
+impl Page {
+    pub const DEFAULT_COUNT: usize = 1000;
+    /// The most one show returns, `count` or not.
+    pub const MAX_COUNT: usize = 100_000;
+}
+
+impl Default for Page {
+    fn default() -> Page {
+        Page {
+            start: 0,
+            count: Page::DEFAULT_COUNT,
+        }
+    }
+}
+
+/// `show ethernet-switching table [vlan-id N] [start N] [count N]`.
+fn parse_show_mac_table(w: &[&str], json: bool) -> Result<Command, String> {
+    let mut vlan = None;
+    let mut page = Page::default();
+    let mut it = w[3..].iter();
+    while let Some(k) = it.next() {
+        let Some(v) = it.next() else {
+            return Err(match *k {
+                "vlan-id" => format!(
+                    "incomplete command \"{}\": expected a VLAN id after vlan-id",
+                    w.join(" ")
+                ),
+                "start" | "count" => format!(
+                    "incomplete command \"{}\": expected a number after {k}",
+                    w.join(" ")
+                ),
+                _ => unknown_show_switching(w),
+            });
+        };
+        let number = |max: usize| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| format!("{k} \"{v}\" is not a number (0-{max})"))
+        };
+        match *k {
+            "vlan-id" => vlan = Some(vlan_id(v)?),
+            "start" => page.start = number(usize::MAX)?,
+            "count" => page.count = number(Page::MAX_COUNT)?,
+            _ => return Err(unknown_show_switching(w)),
+        }
+    }
+    Ok(Command::ShowMacTable { vlan, json, page })
+}
+
+fn unknown_show_switching(w: &[&str]) -> String {
+    format!(
+        "unknown command \"{}\": expected \"show ethernet-switching table [vlan-id N] [start N] [count N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\"",
+        w.join(" ")
+    )
 }
 
 /// `set vlans NAME vlan-id N [vxlan …]`.
@@ -231,8 +298,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
             ["show", "port", "stats", "all"] => Command::ShowPortStats { json },
             ["clear", "port", "stats", "all"] => Command::ClearPortStats,
             ["show", "config"] => Command::ShowConfig { json },
-        ["show", "ethernet-switching", "table"] => Command::ShowMacTable { vlan: None, json },
-        ["show", "ethernet-switching", "table", "vlan-id", v] => Command::ShowMacTable { vlan: Some(vlan_id(v)?), json },
+        ["show", "ethernet-switching", "table", ..] => parse_show_mac_table(&words, json)?,
         ["show", "ethernet-switching", "vxlan-tunnel-end-point", "remote"] => Command::ShowVteps { json },
         ["show", "vlans"] => Command::ShowVlans { json },
         ["show", "igmp", "membership"] => Command::ShowIgmp { json },
@@ -242,7 +308,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
         ["show", "interfaces", n] => Command::ShowInterfaces { name: Some(n.to_string()), json },
         ["clear", "ethernet-switching", "table"] => Command::ClearMacTable { vlan: None },
         ["clear", "ethernet-switching", "table", "vlan-id", v] => Command::ClearMacTable { vlan: Some(vlan_id(v)?) },
-        ["show", "ethernet-switching", "table", "vlan-id"] | ["clear", "ethernet-switching", "table", "vlan-id"] => {
+        ["clear", "ethernet-switching", "table", "vlan-id"] => {
             return Err(format!("incomplete command \"{}\": expected a VLAN id after vlan-id", words.join(" ")))
         }
         ["set", "vlans", ..] => parse_set_vlan(&words)?,
@@ -272,12 +338,7 @@ pub fn parse_in(line: &str, vxlan: bool) -> Result<Command, String> {
                 words.join(" ")
             ))
         }
-        ["show", "ethernet-switching", ..] => {
-            return Err(format!(
-                "unknown command \"{}\": expected \"show ethernet-switching table [vlan-id N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\"",
-                words.join(" ")
-            ))
-        }
+        ["show", "ethernet-switching", ..] => return Err(unknown_show_switching(&words)),
             ["show", "port", "stats"] | ["show", "port"] => {
                 return Err(format!(
                     "incomplete command \"{}\": expected \"show port stats all\"",
@@ -348,40 +409,193 @@ impl Reply {
     }
 }
 
-/// The control socket, accepted from by the control thread between its
-/// other duties; it never blocks for long.
+/// The longest command line a client may send.
+const MAX_LINE: usize = 4096;
+/// Clients served at once; one more is told so and closed.
+const MAX_CLIENTS: usize = 32;
+/// A client that sends no full line, or does not take its answer, for
+/// this long is dropped: it holds a slot, never the control thread.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Per `serve` call, so one loop of the control thread stays short:
+/// connections accepted, commands run, bytes written to one client.
+const ACCEPTS_PER_CALL: usize = 8;
+const COMMANDS_PER_CALL: usize = 4;
+const WRITE_PER_CALL: usize = 256 * 1024;
+
+/// One connection: one command line in, its answer out, then closed.
+struct Client {
+    stream: UnixStream,
+    line: Vec<u8>,
+    /// The answer and how much of it has been written.
+    answer: Option<(Vec<u8>, usize)>,
+    /// The last time the client sent or took something.
+    seen: Instant,
+}
+
+/// What became of a client after its turn.
+enum Turn {
+    Keep,
+    Close,
+}
+
+impl Client {
+    /// Reads what has arrived (never waits); runs the command once its
+    /// line is complete, or answers an error for a line too long or not
+    /// UTF-8.
+    fn read(&mut self, exec: &mut impl FnMut(&str) -> Reply, budget: &mut usize) -> Turn {
+        if *budget == 0 {
+            return Turn::Keep;
+        }
+        let mut buf = [0u8; 1024];
+        let eof = loop {
+            match (&self.stream).read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => {
+                    self.seen = Instant::now();
+                    self.line.extend_from_slice(&buf[..n]);
+                    if self.line.contains(&b'\n') || self.line.len() > MAX_LINE {
+                        break false;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if self.seen.elapsed() >= CLIENT_TIMEOUT {
+                        return Turn::Close;
+                    }
+                    return Turn::Keep;
+                }
+                Err(_) => return Turn::Close,
+            }
+        };
+        let end = self.line.iter().position(|&b| b == b'\n');
+        let reply = match end {
+            Some(n) if n <= MAX_LINE => Self::run(&self.line[..n], exec, budget),
+            None if eof && !self.line.is_empty() && self.line.len() <= MAX_LINE => {
+                Self::run(&self.line.clone(), exec, budget)
+            }
+            None if eof => return Turn::Close,
+            _ => Reply::error(format!(
+                "command longer than {MAX_LINE} bytes: connection closed"
+            )),
+        };
+        let mut out = reply.text.into_bytes();
+        if !out.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+        self.answer = Some((out, 0));
+        self.seen = Instant::now();
+        self.write()
+    }
+
+    fn run(line: &[u8], exec: &mut impl FnMut(&str) -> Reply, budget: &mut usize) -> Reply {
+        *budget -= 1;
+        match std::str::from_utf8(line) {
+            Ok(l) => exec(l.trim()),
+            Err(_) => Reply::error("the command is not UTF-8 text".into()),
+        }
+    }
+
+    /// Writes what the socket takes now of the answer; closes once all of
+    /// it is out.
+    fn write(&mut self) -> Turn {
+        let Some((out, done)) = &mut self.answer else {
+            return Turn::Keep;
+        };
+        let stop = (*done + WRITE_PER_CALL).min(out.len());
+        while *done < stop {
+            match (&self.stream).write(&out[*done..stop]) {
+                Ok(0) => return Turn::Close,
+                Ok(n) => {
+                    *done += n;
+                    self.seen = Instant::now();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if self.seen.elapsed() >= CLIENT_TIMEOUT {
+                        return Turn::Close;
+                    }
+                    return Turn::Keep;
+                }
+                Err(_) => return Turn::Close,
+            }
+        }
+        if *done == out.len() {
+            Turn::Close
+        } else {
+            Turn::Keep
+        }
+    }
+}
+
+/// The control socket, served by the control thread between its other
+/// duties without ever waiting on a client: every socket is non-blocking
+/// and each call does a bounded amount of work.
 pub struct Server {
     listener: UnixListener,
     path: PathBuf,
+    clients: Vec<Client>,
 }
 
 impl Server {
+    /// Binds the control socket at `path`. A path that exists and is not a
+    /// socket (a file, a directory, a symlink) is refused and left as it
+    /// is; a socket another vtep answers on is refused; a stale one is
+    /// replaced. The socket is made in a private directory (0700), given
+    /// mode 0600 there and only then moved to `path`, so no one else can
+    /// ever connect to it.
     pub fn bind(path: &Path) -> Result<Server, String> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("control socket directory {}: {e}", dir.display()))?;
+        let err = |e: std::io::Error| format!("control socket {}: {e}", path.display());
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("control socket directory {}: {e}", dir.display()))?;
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_socket() => {
+                if UnixStream::connect(path).is_ok() {
+                    return Err(format!(
+                        "control socket {} is in use by another vtep: stop it or pick another --ctl-socket",
+                        path.display()
+                    ));
+                }
+                std::fs::remove_file(path).map_err(err)?;
             }
-        }
-        if path.exists() {
-            if UnixStream::connect(path).is_ok() {
+            Ok(m) => {
+                let what = if m.file_type().is_symlink() {
+                    "a symbolic link"
+                } else if m.is_dir() {
+                    "a directory"
+                } else {
+                    "a file"
+                };
                 return Err(format!(
-                    "control socket {} is in use by another vtep: stop it or pick another --ctl-socket",
+                    "--ctl-socket {} exists and is {what}, not a socket: remove it or pick another path",
                     path.display()
                 ));
             }
-            let _ = std::fs::remove_file(path);
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(err(e)),
         }
-        let listener = UnixListener::bind(path)
-            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| format!("control socket {}: {e}", path.display()))?;
+        let private = dir.join(format!(".vtep-ctl-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&private);
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&private)
+            .map_err(|e| format!("control socket directory {}: {e}", private.display()))?;
+        let made = (|| {
+            let tmp = private.join("s");
+            let listener = UnixListener::bind(&tmp)?;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+            listener.set_nonblocking(true)?;
+            std::fs::rename(&tmp, path)?;
+            Ok(listener)
+        })();
+        let _ = std::fs::remove_dir_all(&private);
         Ok(Server {
-            listener,
+            listener: made.map_err(err)?,
             path: path.to_path_buf(),
+            clients: Vec::new(),
         })
     }
 
@@ -389,27 +603,46 @@ impl Server {
         &self.path
     }
 
-    /// Answers the clients waiting now (a few per call).
-    pub fn serve(&self, mut exec: impl FnMut(&str) -> Reply) {
-        for _ in 0..8 {
+    /// Clients connected now, answered or not.
+    pub fn clients(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// Accepts the clients waiting now, reads what they sent, runs the
+    /// complete command lines and writes the answers, a bounded amount of
+    /// each; never waits. A client that says nothing costs a slot until
+    /// it times out.
+    pub fn serve(&mut self, mut exec: impl FnMut(&str) -> Reply) {
+        for _ in 0..ACCEPTS_PER_CALL {
             let Ok((stream, _)) = self.listener.accept() else {
-                return;
+                break;
             };
-            let _ = stream.set_nonblocking(false);
-            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-            let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
-            let mut line = String::new();
-            let mut r = BufReader::new((&stream).take(4096));
-            if r.read_line(&mut line).is_err() {
+            if stream.set_nonblocking(true).is_err() {
                 continue;
             }
-            let reply = exec(line.trim());
-            let mut w = &stream;
-            let _ = w.write_all(reply.text.as_bytes());
-            if !reply.text.ends_with('\n') {
-                let _ = w.write_all(b"\n");
+            if self.clients.len() >= MAX_CLIENTS {
+                let _ = (&stream).write_all(
+                    format!("error: {MAX_CLIENTS} control socket clients already connected: try again\n")
+                        .as_bytes(),
+                );
+                continue;
             }
+            self.clients.push(Client {
+                stream,
+                line: Vec::new(),
+                answer: None,
+                seen: Instant::now(),
+            });
         }
+        let mut budget = COMMANDS_PER_CALL;
+        self.clients.retain_mut(|c| {
+            let turn = if c.answer.is_some() {
+                c.write()
+            } else {
+                c.read(&mut exec, &mut budget)
+            };
+            matches!(turn, Turn::Keep)
+        });
     }
 }
 
@@ -553,7 +786,19 @@ mod tests {
             parse("show ethernet-switching table vlan-id 100 --json").unwrap(),
             Command::ShowMacTable {
                 vlan: Some(100),
-                json: true
+                json: true,
+                page: Page::default()
+            }
+        );
+        assert_eq!(
+            parse("show ethernet-switching table start 2000 vlan-id 7 count 50").unwrap(),
+            Command::ShowMacTable {
+                vlan: Some(7),
+                json: false,
+                page: Page {
+                    start: 2000,
+                    count: 50
+                }
             }
         );
         assert_eq!(
@@ -580,6 +825,10 @@ mod tests {
             ("set vlans v2 vlan-id 2 vxlan vni 2", "set vlans v2: give exactly one of multicast-group and static-remote-vteps"),
             ("set vlans v2 vlan-id 2 vxlan vni 99999999 multicast-group 239.1.1.1", "vni \"99999999\" is outside 0-16777215"),
             ("set ethernet-switching static-mac vlan v10 mac zz interface x", "mac \"zz\" is not a MAC address (aa:bb:cc:dd:ee:ff)"),
+            ("show ethernet-switching table count lots", "count \"lots\" is not a number (0-100000)"),
+            ("show ethernet-switching table count 100001", "count \"100001\" is not a number (0-100000)"),
+            ("show ethernet-switching table start", "incomplete command \"show ethernet-switching table start\": expected a number after start"),
+            ("show ethernet-switching table sideways 3", "unknown command \"show ethernet-switching table sideways 3\": expected \"show ethernet-switching table [vlan-id N] [start N] [count N]\" or \"show ethernet-switching vxlan-tunnel-end-point remote\""),
         ] {
             let e = parse(line).unwrap_err();
             assert_eq!(e, want);

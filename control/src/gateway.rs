@@ -3,7 +3,7 @@
 //! frames leave: out of a port as is, or into a VLAN through the
 //! dataplane's bridge as control input.
 
-use crate::ports::{CtlTx, PortInfo};
+use crate::ports::{CtlTx, PortInfo, SendFail, SendFailures};
 use crate::protocols::{Emit, Plane, PlaneConfig};
 use crate::switch::{self, Switch};
 use dataplane::bridge::{self, Counters, Fdb, Sink};
@@ -91,8 +91,9 @@ impl Gateway {
         for e in &frames {
             match e {
                 Emit::Port(port, f) => {
-                    if let Some(m) = mbuf_of(tx.pool, f) {
-                        ctl_send(tx.ports, *port, m);
+                    let sent = mbuf_of(tx.pool, f).and_then(|m| ctl_send(tx.ports, *port, m));
+                    if let Err(why) = sent {
+                        self.switch.send_failed.count(why);
                     }
                 }
                 Emit::Vlan(vlan, f) => self.send_into_vlan(tx, *vlan, f),
@@ -107,42 +108,49 @@ impl Gateway {
     /// decides where it goes, counted in the control thread's counters.
     fn send_into_vlan(&mut self, tx: CtlPorts, vlan: u16, frame: &[u8]) {
         let sw = &mut self.switch;
-        let Some(m) = mbuf_of(tx.pool, frame) else {
-            return sw.ctl_counters.drop(bridge::DropReason::NoMbuf);
+        let m = match mbuf_of(tx.pool, frame) {
+            Ok(m) => m,
+            Err(why) => {
+                sw.send_failed.count(why);
+                return sw.ctl_counters.drop(bridge::DropReason::NoMbuf);
+            }
         };
         let view = sw.view.clone();
         let mut fdb = Fdb::new(&sw.macs, &mut sw.ctl_memo, switch::now_secs());
         let mut sink = CtlSink {
             ports: tx.ports,
             ctr: &sw.ctl_counters,
+            failed: &sw.send_failed,
         };
         bridge::control_input(&view, &mut fdb, vlan, m, &mut sink, &sw.ctl_counters);
     }
 }
 
 /// A frame in a fresh mbuf (with the pool's headroom for a tag or the
-/// outer header); `None` when the pool is empty or the frame too long.
-fn mbuf_of(pool: &Mempool, frame: &[u8]) -> Option<Mbuf> {
-    let mut m = pool.alloc()?;
+/// outer header); fails when the pool is empty or the frame too long.
+fn mbuf_of(pool: &Mempool, frame: &[u8]) -> Result<Mbuf, SendFail> {
+    let mut m = pool.alloc().ok_or(SendFail::NoMbuf)?;
     let buf = m.buf_mut();
     if frame.len() > buf.len() {
-        return None;
+        return Err(SendFail::TooBig);
     }
     buf[..frame.len()].copy_from_slice(frame);
     m.set_len(frame.len() as u16);
-    Some(m)
+    Ok(m)
 }
 
 /// Sends a frame of the control thread out of `port`: on the port's spare
 /// TX queue (only this thread uses it) or through the owning worker's
 /// inject ring. Never touches a worker's TX queue.
-fn ctl_send(ports: &[PortInfo], port: u16, m: Mbuf) -> bool {
+fn ctl_send(ports: &[PortInfo], port: u16, m: Mbuf) -> Result<(), SendFail> {
     let Some(p) = ports.get(port as usize) else {
-        return false;
+        return Err(SendFail::NoPort);
     };
     match &p.ctl_tx {
-        CtlTx::Queue(q) => dpdk::tx_one(port, *q, m),
-        CtlTx::Ring(r) => r.push(m).is_ok(),
+        CtlTx::Queue(q) => dpdk::tx_one(port, *q, m)
+            .then_some(())
+            .ok_or(SendFail::TxQueueFull),
+        CtlTx::Ring(r) => r.push(m).map_err(|_| SendFail::InjectRingFull),
     }
 }
 
@@ -151,11 +159,13 @@ fn ctl_send(ports: &[PortInfo], port: u16, m: Mbuf) -> bool {
 struct CtlSink<'a> {
     ports: &'a [PortInfo],
     ctr: &'a Counters,
+    failed: &'a SendFailures,
 }
 
 impl Sink<Mbuf> for CtlSink<'_> {
     fn tx(&mut self, port: u16, pkt: Mbuf) {
-        if !ctl_send(self.ports, port, pkt) {
+        if let Err(why) = ctl_send(self.ports, port, pkt) {
+            self.failed.count(why);
             self.ctr.drop(bridge::DropReason::TxQueueFull);
         }
     }

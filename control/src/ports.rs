@@ -3,6 +3,7 @@
 
 use dataplane::dpdk::{Port, PortState};
 use dataplane::worker::InjectRing;
+use dataplane::Counter;
 use std::sync::Arc;
 use wire::Mac;
 
@@ -40,5 +41,53 @@ impl From<&PortInfo> for PortRef {
             id: p.port.0,
             mac: p.mac,
         }
+    }
+}
+
+/// Why a frame of the control thread was not sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendFail {
+    /// The pool had no mbuf for it.
+    NoMbuf,
+    /// Longer than an mbuf's data room.
+    TooBig,
+    /// The owning worker's inject ring was full.
+    InjectRingFull,
+    /// The port's control TX queue took nothing.
+    TxQueueFull,
+    /// No port with that id.
+    NoPort,
+}
+
+/// The control thread's failed sends, counted by reason (its thread only
+/// writes them; the shows read them).
+#[derive(Default)]
+pub struct SendFailures {
+    counts: [Counter; 5],
+}
+
+impl SendFailures {
+    const NAMES: [&'static str; 5] = [
+        "no-mbuf",
+        "frame-too-big",
+        "inject-ring-full",
+        "tx-queue-full",
+        "no-such-port",
+    ];
+
+    pub fn count(&self, why: SendFail) {
+        self.counts[why as usize].inc();
+    }
+
+    pub fn get(&self, why: SendFail) -> u64 {
+        self.counts[why as usize].get()
+    }
+
+    /// Every reason with its count, in a fixed order.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Self::NAMES
+            .iter()
+            .zip(&self.counts)
+            .map(|(n, c)| (*n, c.get()))
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::config::{self, Config, InterfaceKind, StaticMacTarget};
 use crate::ctl::{Command, MacTarget};
-use crate::ports::{PortInfo, PortRef};
+use crate::ports::{PortInfo, PortRef, SendFailures};
 use crossbeam::queue::ArrayQueue;
 use dataplane::bridge::{self, BridgeConfig, Counters, PortConf, PortMode, View, VlanConf};
 use dataplane::dpdk::{self, Mbuf};
@@ -162,6 +162,8 @@ pub struct Switch {
     pub warnings: Vec<String>,
     /// ARP-resolved next hops (the control plane's).
     resolved: Vec<(Ipv4Addr, Mac)>,
+    /// The control thread's frames that could not be sent, by reason.
+    pub send_failed: SendFailures,
 }
 
 impl Switch {
@@ -199,6 +201,7 @@ impl Switch {
             warned: BTreeMap::new(),
             warnings: Vec::new(),
             resolved: Vec::new(),
+            send_failed: SendFailures::default(),
         })
     }
 
@@ -208,6 +211,24 @@ impl Switch {
         for m in &self.mailboxes {
             m.publish(self.view.clone());
         }
+    }
+
+    /// At shutdown, once the workers have stopped: frees every punted
+    /// frame still queued and every view given back, however many there
+    /// are (the control loop's bounded poll leaves a full ring behind
+    /// under a storm). Returns how many frames it freed.
+    pub fn drain(&mut self) -> usize {
+        for m in &self.mailboxes {
+            drop(m.reap());
+        }
+        let mut n = 0;
+        for q in &self.punts {
+            while let Some((_, m)) = q.pop() {
+                drop::<Mbuf>(m);
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Periodic work: reap old views, drain punts, age, warn. Bounded.

@@ -10,8 +10,10 @@ die() { printf '%s: ERROR: %s\n' "${BENCH_NAME:-bench}" "$*" >&2; exit 1; }
 na() { [[ $1 == null ]] && echo n/a || echo "$1"; }
 
 # ---- cleanup: always stop the forwarder we started and remove temp files ----
-CHILD="" PREFIX="" TMP=""
+# CHILD_RC: the stopped forwarder's exit status (empty when none was running).
+CHILD="" PREFIX="" TMP="" CHILD_RC=""
 stop_child() {  # SIGINT (prints final stats), then SIGTERM, then SIGKILL
+  CHILD_RC=""
   [[ -n $CHILD ]] || return 0
   local sig waits
   for sig in INT TERM KILL; do
@@ -21,11 +23,21 @@ stop_child() {  # SIGINT (prints final stats), then SIGTERM, then SIGKILL
     [[ $sig == INT ]] && waits=50 || waits=15
     for _ in $(seq 1 "$waits"); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.2; done
   done
-  wait "$CHILD" 2>/dev/null || true
+  wait "$CHILD" 2>/dev/null && CHILD_RC=0 || CHILD_RC=$?
   CHILD=""
   # EAL leaves its runtime dir (telemetry socket) behind: remove ours.
   [[ -n $PREFIX ]] && rm -rf "/var/run/dpdk/$PREFIX" "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk/$PREFIX"
   return 0
+}
+# vtep_exit_ok NAME LOG: after stop_child, fails (says why, shows the log's
+# last lines) unless vtep exited 0. Exit 3 is its mbuf leak check; a crash
+# or a hang (SIGKILL) at shutdown fails the same way.
+vtep_exit_ok() {
+  [[ $CHILD_RC == 0 ]] && return 0
+  if [[ $CHILD_RC == 3 ]]; then say "$1: mbuf leak at shutdown (exit 3); last lines of $2:"
+  else say "$1: exit status ${CHILD_RC:-unknown} at shutdown; last lines of $2:"; fi
+  tail -n 8 "$2" | sed 's/^/    /' >&2
+  return 1
 }
 bench_cleanup() { stop_child; [[ -n $TMP ]] && rm -rf "$TMP"; return 0; }
 bench_init() {  # create $TMP and install the traps
@@ -86,7 +98,7 @@ samples() {
 
 # run_fwd NAME LOG PORTS CMD... : run until WARMUP+DURATION samples, call the
 # optional hook function $BEFORE_STOP (e.g. to read counters over the control
-# socket), SIGINT, wait.
+# socket), SIGINT, wait. A vtep that does not exit 0 fails the run.
 run_fwd() {
   local name=$1 log=$2 ports=$3; shift 3
   local need=$(( WARMUP + DURATION )) deadline=$(( SECONDS + WARMUP + DURATION + 90 )) n=0 rc
@@ -115,6 +127,7 @@ run_fwd() {
   done
   [[ -n ${BEFORE_STOP:-} ]] && "$BEFORE_STOP"
   stop_child
+  if [[ $name == vtep ]]; then vtep_exit_ok "$name" "$log" || return 1; fi
 }
 
 # measure LOG [PORTS] -> "median_pps median_bps pps_csv" over samples

@@ -29,6 +29,9 @@ pub struct Interfaces {
     pub drops: BTreeMap<&'static str, u64>,
     pub punted: u64,
     pub too_big_warnings: Vec<String>,
+    /// The control thread's frames (IGMP, ARP, LLDP, replies) that could
+    /// not be sent, by reason.
+    pub control_send_failed: BTreeMap<&'static str, u64>,
 }
 
 impl Interfaces {
@@ -67,6 +70,7 @@ impl Interfaces {
             drops: sw.drops().into_iter().collect(),
             punted: sw.punted(),
             too_big_warnings: sw.warnings.clone(),
+            control_send_failed: sw.send_failed.named().collect(),
         })
     }
 

@@ -1,5 +1,7 @@
-//! `show ethernet-switching table [vlan-id N]`, shaped like Junos.
+//! `show ethernet-switching table [vlan-id N] [start N] [count N]`,
+//! shaped like Junos, one page of rows at a time.
 
+use crate::ctl::Page;
 use crate::switch::{self, Switch};
 use dataplane::mactable::Dest;
 use serde::Serialize;
@@ -25,12 +27,16 @@ pub struct MacTable {
     pub entries: Vec<Entry>,
     pub total: usize,
     pub learned: usize,
+    /// Rows before this page.
+    pub start: usize,
+    /// Rows after this page.
+    pub more: usize,
 }
 
 impl MacTable {
     /// `&mut`: a remote VTEP seen for the first time gets its logical
     /// interface number.
-    pub fn of(sw: &mut Switch, vlan: Option<u16>) -> Result<MacTable, String> {
+    pub fn of(sw: &mut Switch, vlan: Option<u16>, page: Page) -> Result<MacTable, String> {
         if let Some(v) = vlan {
             if !sw.bridge.vlans.iter().any(|x| x.vlan_id == v) {
                 return Err(format!("no VLAN with vlan-id {v}"));
@@ -44,8 +50,12 @@ impl MacTable {
             }
         });
         rows.sort_by_key(|r| (r.0, r.1));
+        let total = rows.len();
+        let learned = rows.iter().filter(|r| !r.2.is_static).count();
+        let start = page.start.min(total);
+        let end = start.saturating_add(page.count).min(total);
         let mut entries = Vec::new();
-        for (vl, mac, e) in rows {
+        for &(vl, mac, e) in &rows[start..end] {
             let (interface, remote) = match e.dest {
                 Dest::Port(p) => (format!("{}.0", sw.port_name(p)), None),
                 Dest::Vtep(ip) => {
@@ -63,11 +73,12 @@ impl MacTable {
                 remote_vtep: remote.map(|r| r.to_string()),
             });
         }
-        let learned = entries.iter().filter(|r| r.flags == "D").count();
         Ok(MacTable {
-            total: entries.len(),
+            total,
             learned,
             entries,
+            start,
+            more: total - end,
         })
     }
 
@@ -96,6 +107,14 @@ impl MacTable {
                 s,
                 "    {:<20}{:<20}{:<12}{:>4}   {:<22}",
                 e.vlan, e.mac, e.flags, age, e.interface
+            );
+        }
+        if self.more > 0 {
+            let next = self.start + self.entries.len();
+            let _ = writeln!(
+                s,
+                "    ... {} more (add start {next} to the command for the next page)",
+                self.more
             );
         }
         s
