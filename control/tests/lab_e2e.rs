@@ -1,7 +1,9 @@
 //! The seed lab end to end: `scripts/lab.sh up`, then every check in
-//! `scripts/lab/checks/` as its own named test, then `down`. Needs root and
-//! working network namespaces; otherwise the tests are reported ignored, with
-//! the reason. `down` always runs, also when `up` or a check fails.
+//! `scripts/lab/checks/` as its own named test, then `down` as the test
+//! `99-down`, which fails when a spine did not exit 0 (3: an mbuf leak).
+//! Needs root and working network namespaces; otherwise the tests are
+//! reported ignored, with the reason. `down` always runs, also when `up` or
+//! a check fails.
 //!
 //! Runs twice in a row: both spines vtep, then spine2 replaced by the Linux
 //! kernel's VXLAN (interop); `VTEP_LAB_SPINES=kernel` runs both spines as the
@@ -135,7 +137,8 @@ impl Lab {
                 }
             };
         }
-        self.down();
+        // The previous spines' shutdown is judged by their own `down` test.
+        let _ = self.down();
         if let Some(why) = no_netns() {
             self.skip = Some(why);
         }
@@ -165,11 +168,19 @@ impl Lab {
         self.ensure(spines)
     }
 
-    fn down(&mut self) {
-        if let Some(name) = self.up.take() {
-            let [p, f, s] = self.tally;
-            eprintln!("lab_e2e: spines {name}: {p} passed, {f} failed, {s} skipped; lab.sh down");
-            let _ = lab(&["down"]);
+    /// Takes the spines down; an error when `lab.sh down` failed (a spine
+    /// did not exit 0: an mbuf leak exits 3).
+    fn down(&mut self) -> Result<(), String> {
+        let Some(name) = self.up.take() else {
+            return Ok(());
+        };
+        let [p, f, s] = self.tally;
+        eprintln!("lab_e2e: spines {name}: {p} passed, {f} failed, {s} skipped; lab.sh down");
+        let o = lab(&["down"]);
+        if o.status.success() {
+            Ok(())
+        } else {
+            Err(format!("lab.sh down ({name}):\n{}", text(&o)))
         }
     }
 }
@@ -213,11 +224,26 @@ fn run_check(
     Ok(Completion::Completed)
 }
 
+/// The last test of `spines`: takes them down, and fails when a spine did
+/// not shut down cleanly (exit code other than 0, e.g. 3 for an mbuf leak).
+fn run_down(state: &Mutex<Lab>, spines: &Spines) -> Result<Completion, Failed> {
+    let mut st = locked(state);
+    if let Some(skip) = &st.skip {
+        return Ok(Completion::ignored_with(skip));
+    }
+    if st.up != Some(spines.name) {
+        return Ok(Completion::ignored_with("the lab did not come up"));
+    }
+    st.down()
+        .map(|()| Completion::Completed)
+        .map_err(Failed::from)
+}
+
 /// Takes the lab down at the end, also when the harness unwinds.
 struct Down(Arc<Mutex<Lab>>);
 impl Drop for Down {
     fn drop(&mut self) {
-        locked(&self.0).down();
+        let _ = locked(&self.0).down();
     }
 }
 
@@ -250,6 +276,12 @@ fn main() {
                     .with_ignored_flag(skip.is_some()),
             );
         }
+        let st = Arc::clone(&state);
+        let name = format!("seed_lab_up_test_down::{}::99-down", spines.name);
+        trials.push(
+            Trial::ignorable_test(name, move || run_down(&st, spines))
+                .with_ignored_flag(skip.is_some()),
+        );
     }
     let down = Down(Arc::clone(&state));
     let conclusion = libtest_mimic::run(&args, trials);
