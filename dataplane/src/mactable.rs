@@ -52,6 +52,7 @@
 //! on the per-packet path.
 
 mod arch;
+mod invariants;
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};

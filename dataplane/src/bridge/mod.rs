@@ -95,6 +95,8 @@ mod counters;
 mod fdb;
 mod flood;
 mod forward;
+#[doc(hidden)]
+pub mod fuzzing;
 mod port_input;
 mod view;
 mod vxlan_input;

@@ -273,5 +273,19 @@ fn port_input<'a, P: Packet, S: Sink<P>>(
     forward(view, fdb, v, ing, dst, pkt, sink, ctr);
 }
 
+/// [`port_burst`] with no fast path: every frame through [`port_input`],
+/// for the fuzz target that holds the fast paths to the full ones.
+pub(super) fn port_burst_full<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    port: &PortView,
+    pkts: impl Iterator<Item = P>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    let untagged = untagged_vlan(view, port);
+    pkts.for_each(|p| port_input(view, fdb, port, untagged, p, sink, ctr))
+}
+
 #[cfg(test)]
 mod tests;

@@ -351,5 +351,40 @@ fn decap<'a, P: Packet, S: Sink<P>>(
     forward(view, fdb, v, ing, idst, pkt, sink, ctr);
 }
 
+/// [`underlay_burst`] with no fast path: every frame through
+/// [`underlay_checks`] and [`decap`], for the fuzz target that holds the
+/// fast paths to the full ones.
+pub(super) fn underlay_burst_full<'a, P: Packet, S: Sink<P>>(
+    view: &'a View,
+    fdb: &mut Fdb<'a>,
+    pkts: impl Iterator<Item = P>,
+    sink: &mut S,
+    ctr: &Counters,
+) {
+    pkts.for_each(|p| match view.underlay.as_ref() {
+        Some(u) => underlay_slow(view, fdb, u, p, sink, ctr),
+        None => drop_pkt(sink, ctr, p, DropReason::VxlanNotForUs),
+    })
+}
+
+/// Both outer-header checks on one frame, for the fuzz target: panics
+/// when the fast check passes a frame that the full checks do not pass
+/// with the same result. Whether the fast check passed it.
+pub(super) fn fast_checks_agree(view: &View, d: &[u8], pkt_len: usize) -> bool {
+    let Some(u) = view.underlay.as_ref() else {
+        return false;
+    };
+    let Some(fast) = vxlan_fast(d, pkt_len, u) else {
+        return false;
+    };
+    let full = underlay_checks(view, u, d, pkt_len);
+    assert_eq!(
+        full,
+        Ok(fast),
+        "the fast check passed {d:02x?} (pkt_len {pkt_len})"
+    );
+    true
+}
+
 #[cfg(test)]
 mod tests;

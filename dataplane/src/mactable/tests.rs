@@ -1,49 +1,12 @@
 //! Tests of the MAC table, its memo and their concurrency.
 
 use super::*;
-use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 fn mac(i: u32) -> Mac {
     let b = i.to_be_bytes();
     Mac([0x02, 0x00, b[0], b[1], b[2], b[3]])
-}
-
-impl MacTable {
-    /// With no thread inside the table: every key has a live value and
-    /// vice versa, no key twice, displacement counts exact, no lock
-    /// held, `len` right, and every entry found by `lookup`.
-    fn check_invariants(&self) {
-        let n = self.buckets.len();
-        let mut displaced = vec![0u32; n];
-        let mut keys = HashSet::new();
-        for (b, bk) in self.buckets.iter().enumerate() {
-            for s in 0..SLOTS {
-                let k = bk.keys[s].load(Relaxed);
-                let v = bk.vals[s].load(Relaxed);
-                assert_eq!(k != 0, v & LIVE != 0, "bucket {b} slot {s}: {k:#x} {v:#x}");
-                if k == 0 {
-                    assert_eq!(v & !VER_MASK, 0, "dead value with bits");
-                    continue;
-                }
-                assert!(keys.insert(k), "key {k:#x} twice");
-                let mut c = self.home(k);
-                while c != b {
-                    displaced[c] += 1;
-                    c = self.next(c);
-                }
-                let e = self.lookup(key_vlan(k), &key_mac(k)).expect("lookup");
-                assert_eq!(e.dest, val_dest(v));
-            }
-        }
-        for (b, bk) in self.buckets.iter().enumerate() {
-            let m = bk.meta.load(Relaxed);
-            assert_eq!(m & LOCK, 0, "bucket {b} locked");
-            assert_eq!(m & DISPLACED, displaced[b], "bucket {b} count");
-        }
-        assert_eq!(self.len(), keys.len());
-    }
 }
 
 #[test]
