@@ -9,6 +9,3 @@ cargo build --workspace --all-targets
 # The end-to-end lab runs the release binary, as a user would.
 cargo build --release --bin vtep
 cargo test --workspace -- --test-threads=2
-# The fuzz targets, 30 s each on top of their corpora (which cargo test
-# has just replayed); skipped, with a line, without a nightly toolchain.
-bash scripts/fuzz.sh --ci

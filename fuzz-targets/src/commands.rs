@@ -191,8 +191,8 @@ pub fn run(data: &[u8]) {
                 let v = vtep::show::vteps::Vteps::of(&mut sw);
                 let _ = (v.text(), vtep::show::compact(&v));
             }
-            Command::ShowMacTable { vlan, .. } => {
-                match vtep::show::mac_table::MacTable::of(&mut sw, *vlan) {
+            Command::ShowMacTable { vlan, page, .. } => {
+                match vtep::show::mac_table::MacTable::of(&mut sw, *vlan, *page) {
                     Ok(t) => {
                         let _ = (t.text(), vtep::show::compact(&t));
                     }
